@@ -1,0 +1,25 @@
+package dev.arborist.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import dev.arborist.model.instrument.Instrumentation;
+
+/** Pre-norm decoder layer: h = x + attn(norm(x)); out = h + ffn(norm(h)). */
+final class DecoderLayer {
+    private DecoderLayer() {}
+
+    /** @param x (B, T, d) @return (B, T, d) */
+    static NDArray forward(NDArray x, LayerWeights w, int layer, int headDim, Rope rope, Constants c, ForwardContext ctx) {
+        NDArray h = x.add(Attention.forward(RmsNorm.forward(x, w.inputNorm(), c.rmsEps()), w.attention(), layer, headDim, rope, c, ctx));
+        NDArray n = RmsNorm.forward(h, w.postNorm(), c.rmsEps());
+        NDArray ffn = w.isMoe()
+                ? MoeLayer.forward(n, w.moe(), layer, ctx)
+                : FeedForward.forward(n, w.mlp(), layer, -1, ctx.instrumentation(), ctx);
+        NDArray out = h.add(ffn);
+        Instrumentation obs = ctx.instrumentation();
+        if (obs.active()) {
+            long d = x.getShape().get(2);
+            obs.blockIO(layer, ctx.realRows(x.reshape(-1, d)), ctx.realRows(out.reshape(-1, d)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.arborist.model.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import dev.arborist.model.instrument.Instrumentation;
+
+/**
+ * Sparse mixture of experts (Shazeer et al. 2017; Mixtral, Jiang et al. 2024): softmax over the
+ * router logits, top-k experts per token, gates renormalised over the chosen k. Tokens are grouped
+ * by expert so each used expert runs one batched matmul; computing every expert would waste E/k
+ * of the work.
+ */
+final class MoeLayer {
+    private MoeLayer() {}
+
+    /** @param x (B, T, d) normalised hidden state @return (B, T, d) */
+    static NDArray forward(NDArray x, MoeWeights w, int layer, ForwardContext ctx) {
+        Shape shape = x.getShape();
+        long d = shape.get(2);
+        NDArray flat = x.reshape(-1, d); // (N, d)
+        int n = (int) flat.getShape().get(0);
+        int k = w.topK();
+        NDArray probs = Linear.linear(flat, w.router()).singletonOrThrow().softmax(-1); // (N, E)
+        NDList top = probs.topK(k, -1);
+        NDArray gates = top.get(0).div(top.get(0).sum(new int[] {-1}, true)); // (N, k)
+        long[] chosen = top.get(1).toLongArray(); // (N*k)
+        Dispatch dispatch = Dispatch.of(chosen, w.numExperts(), k, ctx.validRows(), n);
+
+        NDManager m = flat.getManager();
+        NDArray routed = flat.get(new NDIndex("{}", m.create(dispatch.tokenOfSlot()))); // (P, d)
+        Instrumentation obs = ctx.instrumentation();
+        NDList outputs = new NDList();
+        for (int e = 0; e < w.numExperts(); e++) {
+            if (dispatch.count(e) > 0) {
+                NDArray xe = routed.get(new NDIndex("{}:{}", dispatch.start(e), dispatch.start(e) + dispatch.count(e)));
+                outputs.add(FeedForward.forward(xe, w.experts().get(e), layer, e, obs, ctx));
+            }
+        }
+        outputs.add(m.zeros(new Shape(1, d))); // what padding tokens receive
+        NDArray perPair = NDArrays.concat(outputs, 0)
+                .get(new NDIndex("{}", m.create(dispatch.slotOfPair())))
+                .reshape(n, k, d);
+        NDArray y = perPair.mul(gates.expandDims(-1)).sum(new int[] {1}); // (N, d)
+
+        if (obs.active()) {
+            obs.routing(layer, dispatch.realPairs(chosen), dispatch.realPairs(gates.toFloatArray()), k);
+        }
+        if (ctx.wantsAuxLoss()) {
+            ctx.addAuxLoss(loadBalancingLoss(probs, dispatch, w.numExperts(), k));
+        }
+        return y.reshape(shape);
+    }
+
+    /** Switch Transformer auxiliary loss (Fedus et al. 2021): E * sum_e f_e * P_e. */
+    private static NDArray loadBalancingLoss(NDArray probs, Dispatch dispatch, int experts, int k) {
+        float[] scaledFraction = new float[experts];
+        for (int e = 0; e < experts; e++) {
+            scaledFraction[e] = (float) experts * dispatch.count(e) / Math.max(1, dispatch.pairs());
+        }
+        NDArray meanProb = probs.mean(new int[] {0}); // (E)
+        return meanProb.mul(probs.getManager().create(scaledFraction)).sum();
+    }
+}
