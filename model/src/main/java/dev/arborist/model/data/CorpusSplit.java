@@ -15,8 +15,8 @@ public record CorpusSplit(double calibrationFraction, double evalFraction, long 
 
     public CorpusSplit {
         if (!(calibrationFraction >= 0 && evalFraction >= 0 && calibrationFraction + evalFraction < 1)) {
-            throw new IllegalArgumentException("need calibrationFraction >= 0, evalFraction >= 0 and their sum < 1; got "
-                    + calibrationFraction + " and " + evalFraction);
+            throw new IllegalArgumentException("need calibrationFraction >= 0, evalFraction >= 0 and their"
+                    + " sum < 1; got " + calibrationFraction + " and " + evalFraction);
         }
     }
 

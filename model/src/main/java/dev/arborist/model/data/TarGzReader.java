@@ -55,7 +55,8 @@ public final class TarGzReader {
             checkChecksum(header, offset, tgz);
             long size = parseOctal(header, 124, 12, offset, tgz);
             if (size < 0 || size > MAX_ENTRY_BYTES) {
-                throw new CorpusException(tgz + ": corrupt tar header at offset " + offset + " (entry size " + size + ")");
+                throw new CorpusException(tgz + ": corrupt tar header at offset " + offset
+                        + " (entry size " + size + ")");
             }
             char type = (char) header[156];
             String name = longName != null ? longName : headerName(header);

@@ -48,12 +48,27 @@ public final class Transformer {
      * @return (B, T, d) the final-normed hidden state
      */
     public NDArray hidden(NDArray tokens, ForwardContext ctx) {
+        NDArray x = embed(tokens);
+        for (int l = 0; l < weights.layers().size(); l++) {
+            x = layer(l, x, ctx);
+        }
+        return finalNorm(x);
+    }
+
+    /** @param tokens (B, T) int64 @return (B, T, d) */
+    public NDArray embed(NDArray tokens) {
         long b = tokens.getShape().get(0);
         long t = tokens.getShape().get(1);
-        NDArray x = weights.embed().get(new NDIndex("{}", tokens.flatten())).reshape(b, t, -1);
-        for (int l = 0; l < weights.layers().size(); l++) {
-            x = DecoderLayer.forward(x, weights.layers().get(l), l, config.headDim(), rope, constants, ctx);
-        }
+        return weights.embed().get(new NDIndex("{}", tokens.flatten())).reshape(b, t, -1);
+    }
+
+    /** One decoder layer, for layer-by-layer calibration. @param x (B, T, d) @return (B, T, d) */
+    public NDArray layer(int index, NDArray x, ForwardContext ctx) {
+        return DecoderLayer.forward(x, weights.layers().get(index), index, config.headDim(), rope, constants, ctx);
+    }
+
+    /** @param x (B, T, d) residual stream after the last layer */
+    public NDArray finalNorm(NDArray x) {
         return RmsNorm.forward(x, weights.finalNorm(), constants.rmsEps());
     }
 

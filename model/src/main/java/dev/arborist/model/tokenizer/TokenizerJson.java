@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 
 /** Hugging Face {@code tokenizer.json}: writes our BPE models and reads any file's token ids. */
@@ -43,8 +42,7 @@ final class TokenizerJson {
         Map<String, Integer> vocab = new HashMap<>();
         JsonNode modelVocab = root.path("model").path("vocab");
         if (modelVocab.isObject()) { // BPE, WordPiece, WordLevel: {token: id}
-            for (Iterator<Map.Entry<String, JsonNode>> it = modelVocab.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : modelVocab.properties()) {
                 vocab.put(e.getKey(), e.getValue().asInt());
             }
         } else if (modelVocab.isArray()) { // Unigram: [[piece, score], ...], id = index
