@@ -12,34 +12,38 @@ final class Dispatch {
     private final int[] count;
     private final long[] tokenOfSlot; // (P) the token feeding each expert row
     private final long[] slotOfPair; // (N*k) the expert row holding each pair's output
-    private final boolean[] realToken;
-    private final int k;
+    private final boolean[] active;
 
-    private Dispatch(int[] start, int[] count, long[] tokenOfSlot, long[] slotOfPair, boolean[] realToken, int k) {
+    private Dispatch(int[] start, int[] count, long[] tokenOfSlot, long[] slotOfPair, boolean[] active) {
         this.start = start;
         this.count = count;
         this.tokenOfSlot = tokenOfSlot;
         this.slotOfPair = slotOfPair;
-        this.realToken = realToken;
-        this.k = k;
+        this.active = active;
+    }
+
+    /** Marks the pairs of real tokens: padding rows route nowhere. @param validRows null when all are real */
+    static boolean[] realPairs(long[] validRows, int tokens, int k) {
+        boolean[] active = new boolean[tokens * k];
+        if (validRows == null) {
+            Arrays.fill(active, true);
+        } else {
+            for (long r : validRows) {
+                Arrays.fill(active, (int) r * k, (int) r * k + k, true);
+            }
+        }
+        return active;
     }
 
     /**
      * @param chosen (N*k) expert per pair
-     * @param validRows real token rows, or null when all N are real
+     * @param k experts per token
+     * @param active (N*k) whether the pair runs (false: padding or a skipped expert)
      */
-    static Dispatch of(long[] chosen, int experts, int k, long[] validRows, int tokens) {
-        boolean[] real = new boolean[tokens];
-        if (validRows == null) {
-            Arrays.fill(real, true);
-        } else {
-            for (long r : validRows) {
-                real[(int) r] = true;
-            }
-        }
+    static Dispatch of(long[] chosen, int experts, int k, boolean[] active) {
         int[] count = new int[experts];
         for (int p = 0; p < chosen.length; p++) {
-            if (real[p / k]) {
+            if (active[p]) {
                 count[(int) chosen[p]]++;
             }
         }
@@ -52,7 +56,7 @@ final class Dispatch {
         long[] tokenOfSlot = new long[total];
         long[] slotOfPair = new long[chosen.length];
         for (int p = 0; p < chosen.length; p++) {
-            if (real[p / k]) {
+            if (active[p]) {
                 int slot = next[(int) chosen[p]]++;
                 tokenOfSlot[slot] = p / k;
                 slotOfPair[p] = slot;
@@ -60,7 +64,7 @@ final class Dispatch {
                 slotOfPair[p] = total; // the zero row
             }
         }
-        return new Dispatch(start, count, tokenOfSlot, slotOfPair, real, k);
+        return new Dispatch(start, count, tokenOfSlot, slotOfPair, active);
     }
 
     int start(int expert) {
@@ -83,12 +87,12 @@ final class Dispatch {
         return slotOfPair;
     }
 
-    /** Keeps the entries of real tokens, k per token. */
+    /** Keeps the entries of pairs that run. */
     long[] realPairs(long[] perPair) {
         long[] out = new long[pairs()];
         int o = 0;
         for (int p = 0; p < perPair.length; p++) {
-            if (realToken[p / k]) {
+            if (active[p]) {
                 out[o++] = perPair[p];
             }
         }
@@ -99,7 +103,7 @@ final class Dispatch {
         float[] out = new float[pairs()];
         int o = 0;
         for (int p = 0; p < perPair.length; p++) {
-            if (realToken[p / k]) {
+            if (active[p]) {
                 out[o++] = perPair[p];
             }
         }

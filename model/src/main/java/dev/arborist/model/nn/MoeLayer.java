@@ -27,11 +27,16 @@ final class MoeLayer {
         int k = w.topK();
         NDArray probs = Linear.linear(flat, w.router()).singletonOrThrow().softmax(-1); // (N, E)
         NDList top = probs.topK(k, -1);
-        NDArray gates = top.get(0).div(top.get(0).sum(new int[] {-1}, true)); // (N, k)
-        long[] chosen = top.get(1).toLongArray(); // (N*k)
-        Dispatch dispatch = Dispatch.of(chosen, w.numExperts(), k, ctx.validRows(), n);
-
         NDManager m = flat.getManager();
+        long[] chosen = top.get(1).toLongArray(); // (N*k)
+        boolean[] active = Dispatch.realPairs(ctx.validRows(), n, k);
+        NDArray chosenProbs = top.get(0); // (N, k), sorted descending
+        if (w.skipBeta() > 0) {
+            chosenProbs = chosenProbs.mul(m.create(skipMask(chosenProbs.toFloatArray(), k, w.skipBeta(), active), new Shape(n, k)));
+        }
+        NDArray gates = chosenProbs.div(chosenProbs.sum(new int[] {-1}, true)); // (N, k) renormalised over the experts that run
+        Dispatch dispatch = Dispatch.of(chosen, w.numExperts(), k, active);
+
         NDArray routed = flat.get(new NDIndex("{}", m.create(dispatch.tokenOfSlot()))); // (P, d)
         Instrumentation obs = ctx.instrumentation();
         NDList outputs = new NDList();
@@ -54,6 +59,20 @@ final class MoeLayer {
             ctx.addAuxLoss(loadBalancingLoss(probs, dispatch, w.numExperts(), k));
         }
         return y.reshape(shape);
+    }
+
+    /** Drops pairs whose gate is below beta times the token's top gate; returns 1/0 per pair. */
+    private static float[] skipMask(float[] probs, int k, double beta, boolean[] active) {
+        float[] keep = new float[probs.length];
+        for (int p = 0; p < probs.length; p++) {
+            int first = p - p % k;
+            boolean skip = p != first && probs[p] < beta * probs[first];
+            if (skip) {
+                active[p] = false;
+            }
+            keep[p] = skip ? 0f : 1f;
+        }
+        return keep;
     }
 
     /** Switch Transformer auxiliary loss (Fedus et al. 2021): E * sum_e f_e * P_e. */

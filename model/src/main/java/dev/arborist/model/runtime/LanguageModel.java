@@ -32,6 +32,7 @@ public final class LanguageModel implements AutoCloseable {
     private final ModelConfig config;
     private final NDManager manager;
     private final Transformer transformer;
+    private String fingerprint;
 
     private LanguageModel(Path directory, ModelConfig config, NDManager manager, Transformer transformer) {
         this.directory = directory;
@@ -77,6 +78,14 @@ public final class LanguageModel implements AutoCloseable {
 
     public Path directory() {
         return directory;
+    }
+
+    /** SHA-256 of the directory's config and weights; null for a model that was not loaded from disk. */
+    public synchronized String fingerprint() {
+        if (fingerprint == null && directory != null) {
+            fingerprint = ModelFingerprint.sha256(directory);
+        }
+        return fingerprint;
     }
 
     public ModelConfig config() {
