@@ -2,6 +2,7 @@ package dev.arborist.model.instrument;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -54,7 +55,7 @@ public final class ActivationStatistics implements Instrumentation, AutoCloseabl
             NDArray xtx = x.transpose().matMul(x); // (in, in)
             NDArray acc = gramians.get(key);
             if (acc == null) {
-                acc = manager.zeros(xtx.getShape());
+                acc = persistent(manager.zeros(xtx.getShape()));
                 gramians.put(key, acc);
             }
             acc.addi(xtx);
@@ -118,7 +119,7 @@ public final class ActivationStatistics implements Instrumentation, AutoCloseabl
         synchronized (other) {
             other.channels.forEach((k, v) -> channels.computeIfAbsent(k, x -> new ChannelStats(v.channels())).merge(v));
             other.gramians.forEach((k, v) -> {
-                NDArray acc = gramians.computeIfAbsent(k, x -> manager.zeros(v.getShape()));
+                NDArray acc = gramians.computeIfAbsent(k, x -> persistent(manager.zeros(v.getShape())));
                 acc.addi(v);
             });
             other.routingCounts.forEach((l, c) -> {
@@ -139,6 +140,12 @@ public final class ActivationStatistics implements Instrumentation, AutoCloseabl
                 acc[1] += a[1];
             });
         }
+    }
+
+    /** Accumulators outlive the forward step's NDScope, which would otherwise free them. */
+    private static NDArray persistent(NDArray a) {
+        NDScope.unregister(a);
+        return a;
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Writes float tensors to one safetensors file as F32, F16 or BF16, in the map's iteration order (pass a
- * LinkedHashMap to control it). The file appears atomically; see {@link AtomicFiles}.
+ * LinkedHashMap to control it), optionally followed by raw 1-D U8 tensors (e.g. bit-packed masks). The file
+ * appears atomically; see {@link AtomicFiles}.
  */
 public final class SafetensorsWriter {
 
@@ -26,10 +27,16 @@ public final class SafetensorsWriter {
     }
 
     public static void write(Path file, Map<String, TensorData> tensors, Map<String, String> metadata, DType dtype) {
+        write(file, tensors, Map.of(), metadata, dtype);
+    }
+
+    /** @param bytes raw tensors written as 1-D U8 after the float ones; names must differ from theirs */
+    public static void write(Path file, Map<String, TensorData> tensors, Map<String, byte[]> bytes, Map<String, String> metadata,
+                             DType dtype) {
         if (!dtype.convertsToFloat()) {
             throw new IllegalArgumentException("can only write F32, F16 or BF16, not " + dtype);
         }
-        byte[] header = header(tensors, metadata, dtype);
+        byte[] header = header(tensors, bytes, metadata, dtype);
         AtomicFiles.write(file, channel -> {
             ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).flip();
             AtomicFiles.writeFully(channel, prefix);
@@ -38,11 +45,14 @@ public final class SafetensorsWriter {
             for (TensorData t : tensors.values()) {
                 writeData(channel, t.data(), dtype, buf);
             }
+            for (byte[] b : bytes.values()) {
+                AtomicFiles.writeFully(channel, ByteBuffer.wrap(b));
+            }
         });
     }
 
     /** Header JSON, space-padded so the data region starts on an 8-byte boundary as the format requires. */
-    static byte[] header(Map<String, TensorData> tensors, Map<String, String> metadata, DType dtype) {
+    static byte[] header(Map<String, TensorData> tensors, Map<String, byte[]> bytes, Map<String, String> metadata, DType dtype) {
         ObjectNode root = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = root.putObject(SafetensorsHeader.METADATA_KEY);
@@ -50,16 +60,13 @@ public final class SafetensorsWriter {
         }
         long offset = 0;
         for (Map.Entry<String, TensorData> e : tensors.entrySet()) {
-            String name = e.getKey();
-            if (name.isEmpty() || name.equals(SafetensorsHeader.METADATA_KEY)) {
-                throw new IllegalArgumentException("invalid tensor name '" + name + "'");
+            offset = putEntry(root, e.getKey(), dtype, e.getValue().shape(), offset, e.getValue().byteLength(dtype));
+        }
+        for (Map.Entry<String, byte[]> e : bytes.entrySet()) {
+            if (tensors.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("tensor name '" + e.getKey() + "' used twice");
             }
-            long end = offset + e.getValue().byteLength(dtype);
-            ObjectNode entry = root.putObject(name);
-            entry.put("dtype", dtype.safetensorsName());
-            Arrays.stream(e.getValue().shape()).forEach(entry.putArray("shape")::add);
-            entry.putArray("data_offsets").add(offset).add(end);
-            offset = end;
+            offset = putEntry(root, e.getKey(), DType.U8, new long[] {e.getValue().length}, offset, e.getValue().length);
         }
         byte[] json;
         try {
@@ -71,6 +78,18 @@ public final class SafetensorsWriter {
         byte[] out = Arrays.copyOf(json, padded);
         Arrays.fill(out, json.length, padded, (byte) ' ');
         return out;
+    }
+
+    /** Adds one header entry and returns the offset after its data. */
+    private static long putEntry(ObjectNode root, String name, DType dtype, long[] shape, long offset, long length) {
+        if (name.isEmpty() || name.equals(SafetensorsHeader.METADATA_KEY)) {
+            throw new IllegalArgumentException("invalid tensor name '" + name + "'");
+        }
+        ObjectNode entry = root.putObject(name);
+        entry.put("dtype", dtype.safetensorsName());
+        Arrays.stream(shape).forEach(entry.putArray("shape")::add);
+        entry.putArray("data_offsets").add(offset).add(offset + length);
+        return offset + length;
     }
 
     private static void writeData(FileChannel channel, float[] data, DType dtype, ByteBuffer buf) throws IOException {

@@ -49,7 +49,7 @@ public final class LanguageModel implements AutoCloseable {
         ModelConfig config = ModelConfig.load(configFile);
         NDManager manager = Engines.newManager();
         try (TensorSource source = TensorSources.openModelDir(dir)) {
-            ModelWeights weights = WeightAssembler.assemble(config, new SourceTensors(source, manager));
+            ModelWeights weights = WeightAssembler.assemble(config, new SourceTensors(source, dir, manager));
             return new LanguageModel(dir, config, manager, new Transformer(config, weights, manager));
         } catch (SafetensorsException | ModelFormatException e) {
             manager.close();
@@ -113,7 +113,7 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     /** Reads tensors from a checkpoint into FP32 arrays. */
-    private record SourceTensors(TensorSource source, NDManager manager) implements WeightAssembler.Tensors {
+    private record SourceTensors(TensorSource source, Path dir, NDManager manager) implements WeightAssembler.Tensors {
         @Override
         public NDArray get(String name) {
             return manager.create(source.readFloats(name), new Shape(source.info(name).shape()));
@@ -126,7 +126,12 @@ public final class LanguageModel implements AutoCloseable {
 
         @Override
         public String origin(String name) {
-            return source.contains(name) ? source.info(name).file().toString() : source.toString();
+            return source.contains(name) ? source.info(name).file().toString() : checkpointFile().toString();
+        }
+
+        private Path checkpointFile() {
+            Path single = dir.resolve(TensorSources.SINGLE_FILE);
+            return Files.exists(single) ? single : dir.resolve(TensorSources.INDEX_FILE);
         }
     }
 }

@@ -65,12 +65,12 @@ public final class Trainer {
             double seconds = (System.nanoTime() - began) / 1e9;
             listener.onStep(step + 1, loss, train.learningRateAt(step), train.batchSize() * train.sequenceLength() / seconds);
             boolean last = step + 1 == train.steps();
-            if (validationTokens != null && ((step + 1) % train.evalEvery() == 0 || last)) {
-                listener.onValidation(step + 1, validate(model));
-            }
             if (checkpointDir != null && ((step + 1) % train.checkpointEvery() == 0 || last)) {
                 Checkpoint.save(checkpointDir, step + 1, named, optimizer);
                 listener.onCheckpoint(step + 1);
+            }
+            if (validationTokens != null && ((step + 1) % train.evalEvery() == 0 || last)) {
+                listener.onValidation(step + 1, validate(model));
             }
         }
         for (NDArray p : params) {

@@ -10,4 +10,7 @@ public interface EntryDecoder {
     float[] tensor(String storedName);
 
     long[] shape(String storedName);
+
+    /** The bytes stored by {@link EntryEncoder#bytes}. */
+    byte[] bytes(String storedName);
 }

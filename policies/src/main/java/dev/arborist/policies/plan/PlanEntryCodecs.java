@@ -4,9 +4,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-/** Reads plan entries back by their kind. Each entry class registers its decoder here. */
+/**
+ * Reads plan entries back by their kind. Each entry class registers its decoder here; the kinds of
+ * this package are registered when the class loads, so reading a plan never depends on which
+ * classes happened to be used before.
+ */
 public final class PlanEntryCodecs {
     private static final Map<String, Function<EntryDecoder, PlanEntry>> DECODERS = new ConcurrentHashMap<>();
+
+    static {
+        register(TensorMask.KIND, TensorMask::decode);
+        register(TensorUpdate.KIND, TensorUpdate::decode);
+    }
 
     private PlanEntryCodecs() {}
 

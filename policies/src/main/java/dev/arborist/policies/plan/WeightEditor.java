@@ -4,13 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.arborist.model.config.ModelConfig;
 import dev.arborist.model.config.ModelFormatException;
+import dev.arborist.model.nn.LayerWeights;
 import dev.arborist.model.nn.ModelWeights;
 import dev.arborist.model.nn.WeightAssembler;
 import dev.arborist.model.nn.WeightExport;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,6 +29,7 @@ public final class WeightEditor {
     private static final Pattern EXPERT = Pattern.compile("^block_sparse_moe\\.experts\\.(\\d+)\\.(.*)$");
 
     private final Map<String, NDArray> tensors;
+    private final Map<Integer, Double> skipBetas = new TreeMap<>(); // layer -> MoeWeights.skipBeta (not a tensor)
     private final NDManager manager;
     private ModelConfig config;
 
@@ -33,6 +38,11 @@ public final class WeightEditor {
         this.config = config;
         this.manager = manager;
         this.tensors = new LinkedHashMap<>(WeightExport.named(config, base));
+        for (int l = 0; l < base.layers().size(); l++) {
+            if (base.layers().get(l).isMoe()) {
+                skipBetas.put(l, base.layers().get(l).moe().skipBeta());
+            }
+        }
     }
 
     public ModelConfig config() {
@@ -68,6 +78,14 @@ public final class WeightEditor {
     public void remove(String name) {
         get(name);
         tensors.remove(name);
+    }
+
+    /** Sets the dynamic expert-skipping threshold of a MoE layer (see MoeWeights.skipBeta). */
+    public void setSkipBeta(int layer, double beta) {
+        if (!skipBetas.containsKey(layer)) {
+            throw new ModelFormatException("layer " + layer + " has no mixture-of-experts block to set a skip beta on");
+        }
+        skipBetas.put(layer, beta);
     }
 
     /** Removes every tensor of a layer; {@link #build()} renumbers the layers after it. */
@@ -111,7 +129,32 @@ public final class WeightEditor {
                 return "pruned model";
             }
         });
-        return new Result(newConfig, weights);
+        return new Result(newConfig, withSkipBetas(weights));
+    }
+
+    /** Carries the per-layer skip thresholds over to the surviving layers, renumbered. */
+    private ModelWeights withSkipBetas(ModelWeights weights) {
+        List<Integer> surviving = new ArrayList<>(layerIds());
+        List<LayerWeights> layers = new ArrayList<>(weights.layers());
+        for (int l = 0; l < layers.size(); l++) {
+            double beta = skipBetas.getOrDefault(surviving.get(l), 0.0);
+            LayerWeights w = layers.get(l);
+            if (w.isMoe() && beta > 0) {
+                layers.set(l, new LayerWeights(w.inputNorm(), w.attention(), w.postNorm(), null, w.moe().withSkipBeta(beta)));
+            }
+        }
+        return weights.withLayers(layers);
+    }
+
+    private TreeSet<Integer> layerIds() {
+        TreeSet<Integer> ids = new TreeSet<>();
+        for (String name : tensors.keySet()) {
+            Matcher m = LAYER.matcher(name);
+            if (m.matches()) {
+                ids.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        return ids;
     }
 
     /** @param config layer and expert counts match the weights; sizes may vary per layer */
