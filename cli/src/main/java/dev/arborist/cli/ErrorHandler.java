@@ -25,6 +25,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
                 || e instanceof java.io.UncheckedIOException
                 || e instanceof dev.arborist.model.config.ModelFormatException
                 || e instanceof dev.arborist.model.io.SafetensorsException
+                || e instanceof dev.arborist.policies.plan.PlanFormatException
                 || e instanceof CommandLine.ParameterException;
     }
 }

@@ -1,5 +1,11 @@
 package dev.arborist.policies.plan;
 
+import dev.arborist.policies.structured.entry.ChannelPermutation;
+import dev.arborist.policies.structured.entry.ChannelSelection;
+import dev.arborist.policies.structured.entry.ExpertSelection;
+import dev.arborist.policies.structured.entry.ExpertSkip;
+import dev.arborist.policies.structured.entry.HeadSelection;
+import dev.arborist.policies.structured.entry.LayerRemoval;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -15,6 +21,12 @@ public final class PlanEntryCodecs {
     static {
         register(TensorMask.KIND, TensorMask::decode);
         register(TensorUpdate.KIND, TensorUpdate::decode);
+        register(ChannelSelection.KIND, ChannelSelection::decode);
+        register(HeadSelection.KIND, HeadSelection::decode);
+        register(LayerRemoval.KIND, LayerRemoval::decode);
+        register(ExpertSelection.KIND, ExpertSelection::decode);
+        register(ExpertSkip.KIND, ExpertSkip::decode);
+        register(ChannelPermutation.KIND, ChannelPermutation::decode);
     }
 
     private PlanEntryCodecs() {}

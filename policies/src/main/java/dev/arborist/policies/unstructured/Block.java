@@ -18,9 +18,13 @@ public record Block(int rows, int cols) implements SparsityPattern {
 
     @Override
     public void requireFits(String tensor, int height, int width) {
-        if (height % rows != 0 || width % cols != 0) {
-            throw new IllegalArgumentException("pattern " + this + " does not fit " + tensor + ": its shape " + height + " x "
-                    + width + " is not a multiple of " + rows + " x " + cols);
+        if (width % cols != 0) {
+            throw new IllegalArgumentException("pattern " + this + " does not fit " + tensor + ": its width " + width
+                    + " is not a multiple of " + cols);
+        }
+        if (height % rows != 0) {
+            throw new IllegalArgumentException("pattern " + this + " does not fit " + tensor + ": its height " + height
+                    + " is not a multiple of " + rows);
         }
     }
 

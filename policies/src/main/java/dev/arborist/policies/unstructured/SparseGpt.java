@@ -20,6 +20,17 @@ public final class SparseGpt implements LayerPruner {
     /** Columns per lazy batch update (the reference's blocksize). */
     static final int BLOCK = 128;
 
+    private final int blockSize;
+
+    public SparseGpt() {
+        this(BLOCK);
+    }
+
+    /** @param blockSize columns per lazy batch update; the result only depends on it through per-block mask choice */
+    SparseGpt(int blockSize) {
+        this.blockSize = blockSize;
+    }
+
     @Override
     public InputStatistic needs() {
         return InputStatistic.HESSIAN;
@@ -33,7 +44,7 @@ public final class SparseGpt implements LayerPruner {
         HessianInverse u = inputs.hessianInverse(cols);
         zeroDeadColumns(w, rows, cols, u);
         BitSet pruned = new BitSet(rows * cols);
-        int block = blockWidth(pattern);
+        int block = blockWidth(pattern, blockSize);
         for (int i1 = 0; i1 < cols; i1 += block) {
             int i2 = Math.min(i1 + block, cols);
             float[] err = pruneBlock(w, new Span(rows, cols, i1, i2), u, pruned, sparsity, pattern);
@@ -51,10 +62,10 @@ public final class SparseGpt implements LayerPruner {
         }
     }
 
-    /** The largest multiple of the pattern's column granularity not above 128 (or the granularity itself). */
-    static int blockWidth(SparsityPattern pattern) {
+    /** The largest multiple of the pattern's column granularity not above the block size (or the granularity itself). */
+    static int blockWidth(SparsityPattern pattern, int blockSize) {
         int g = pattern.columnGranularity();
-        return g >= BLOCK ? g : BLOCK - BLOCK % g;
+        return g >= blockSize ? g : blockSize - blockSize % g;
     }
 
     /** Prunes one column block; returns its errors (rows, width) divided by the pivots, for the lazy update. */
