@@ -12,8 +12,14 @@ final class Stats {
         for (int i = 0; i < repetitions; i++) {
             values[i] = measurement.getAsDouble();
         }
+        return median(values);
+    }
+
+    static double median(double[] measured) {
+        double[] values = measured.clone();
         Arrays.sort(values);
-        return repetitions % 2 == 1 ? values[repetitions / 2] : (values[repetitions / 2 - 1] + values[repetitions / 2]) / 2;
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 
     static String arg(String[] args, String name, String fallback) {

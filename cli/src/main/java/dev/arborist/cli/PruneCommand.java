@@ -127,7 +127,9 @@ final class PruneCommand implements Callable<Integer> {
             j.put("pruned_tensors", s.tensors().size());
             j.put("parameters", parameters);
             j.put("nonzero_parameters", parameters - s.zeros());
-            j.put("perplexity", ppl);
+            if (ppl != null) {
+                j.put("perplexity", ppl);
+            }
             j.put("seconds", seconds);
             j.put("plan_id", artifact.id());
             j.put("out", o.out().toString());

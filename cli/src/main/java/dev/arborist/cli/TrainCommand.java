@@ -18,7 +18,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--work", defaultValue = ".arborist/train", description = "Work directory: corpus splits, tokenizer, checkpoints; a rerun resumes from it (default: ${DEFAULT-VALUE}).")
     Path work;
 
-    @Option(names = "--steps", defaultValue = "1600", description = "Optimiser steps of 16 x 128 tokens (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "1100", description = "Optimiser steps of 16 x 128 tokens (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--vocab", defaultValue = "4096", description = "Tokenizer vocabulary size (default: ${DEFAULT-VALUE}).")

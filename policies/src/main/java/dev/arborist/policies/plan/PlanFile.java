@@ -52,8 +52,12 @@ final class PlanFile {
             }
             Map<String, String> settings = new LinkedHashMap<>();
             parse(file, meta.get("settings")).fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+            JsonNode list = parse(file, meta.get("entries"));
+            if (!list.isArray()) {
+                throw new PlanFormatException(file + ": the plan's metadata has no entry list");
+            }
             List<PlanEntry> entries = new ArrayList<>();
-            for (JsonNode json : parse(file, meta.get("entries"))) {
+            for (JsonNode json : list) {
                 entries.add(PlanEntryCodecs.decode(json.path("kind").asText(), new Decoder(json, st)));
             }
             return new PruningPlan(meta.getOrDefault("method", ""), settings, entries);

@@ -4,6 +4,10 @@ package dev.arborist.policies.unstructured;
  * The factor SparseGPT works with (Frantar &amp; Alistarh 2023, Algorithm 1): U, the upper Cholesky
  * factor of (H + lambda I)^-1, where H = sum x x^T at a site and lambda is 1% of H's mean diagonal.
  * Input channels that never fire ("dead", H_jj = 0) get H_jj = 1; their weights are zeroed.
+ *
+ * <p>With P the reversal permutation and P H P = L L^T, H^-1 = (P L^-T P)(P L^-1 P), so U = P L^-1 P:
+ * one Cholesky and one triangular inverse (2n^3/3 flops) instead of the reference's Cholesky,
+ * cholesky_inverse and second Cholesky.
  */
 public final class HessianInverse {
     /** Dampening as a share of the mean diagonal, as in the reference implementation (percdamp=.01). */
@@ -24,15 +28,15 @@ public final class HessianInverse {
         if (gramian.length != n * n) {
             throw new IllegalArgumentException("Hessian of " + site + " is not " + n + " x " + n);
         }
-        double[] h = new double[n * n];
+        double[] h = new double[n * n]; // reversed: h[i][j] = H[n-1-i][n-1-j]
         boolean[] dead = new boolean[n];
         double meanDiag = 0;
         for (int i = 0; i < n * n; i++) {
-            h[i] = gramian[i];
+            h[n * n - 1 - i] = gramian[i];
         }
         for (int j = 0; j < n; j++) {
             if (h[j * n + j] == 0) {
-                dead[j] = true;
+                dead[n - 1 - j] = true;
                 h[j * n + j] = 1;
             }
             meanDiag += h[j * n + j] / n;
@@ -42,7 +46,12 @@ public final class HessianInverse {
             h[j * n + j] += damp;
         }
         try {
-            return new HessianInverse(n, Cholesky.upper(Cholesky.inverse(h, n), n), dead);
+            double[] x = Cholesky.lowerInverse(Cholesky.lower(h, n), n);
+            double[] u = new double[n * n];
+            for (int i = 0; i < n * n; i++) {
+                u[i] = x[n * n - 1 - i]; // U[i][j] = X[n-1-i][n-1-j]
+            }
+            return new HessianInverse(n, u, dead);
         } catch (ArithmeticException e) {
             throw new ArithmeticException("the Hessian of " + site + " is not positive definite even after dampening: " + e.getMessage());
         }

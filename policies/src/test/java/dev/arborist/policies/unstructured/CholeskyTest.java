@@ -44,8 +44,8 @@ class CholeskyTest {
     }
 
     @Test
-    @DisplayName("L L^T, U^T U and A^-1 A reproduce A and I")
-    void factorsAndInverse() {
+    @DisplayName("L L^T reproduces A and L^-1 L is the identity")
+    void factorAndInverse() {
         int n = 60;
         double[] a = spd(n, 1);
         double[] l = Cholesky.lower(a, n);
@@ -56,16 +56,13 @@ class CholeskyTest {
             }
         }
         double[] llt = product(l, false, lt, n);
-        double[] u = Cholesky.upper(a, n);
-        double[] utu = product(u, true, u, n);
-        double[] identity = product(Cholesky.inverse(a, n), false, a, n);
+        double[] identity = product(Cholesky.lowerInverse(l, n), false, l, n);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 assertThat(llt[i * n + j]).isCloseTo(a[i * n + j], within(1e-9));
-                assertThat(utu[i * n + j]).isCloseTo(a[i * n + j], within(1e-9));
                 assertThat(identity[i * n + j]).isCloseTo(i == j ? 1 : 0, within(1e-12));
                 if (j > i) {
-                    assertThat(u[j * n + i]).as("U is upper triangular").isZero();
+                    assertThat(l[i * n + j]).as("L is lower triangular").isZero();
                 }
             }
         }
@@ -79,9 +76,9 @@ class CholeskyTest {
     }
 
     @Test
-    @DisplayName("SparseGPT's factor of a dampened 512 x 512 Hessian satisfies U^T U (H + lambda I) = I (throughput printed)")
+    @DisplayName("SparseGPT's factor of a dampened 256 x 256 Hessian satisfies U^T U (H + lambda I) = I (throughput printed)")
     void hessianInverse() {
-        int n = 512;
+        int n = 256;
         double[] a = spd(n, 2);
         float[] h = new float[n * n];
         double meanDiag = 0;
@@ -94,8 +91,8 @@ class CholeskyTest {
         long began = System.nanoTime();
         HessianInverse inv = HessianInverse.of(h, n, "test");
         double seconds = (System.nanoTime() - began) / 1e9;
-        // Cholesky, triangular inverse, L^-T L^-1 and Cholesky again: n^3/3 flops each
-        System.out.printf("HessianInverse n=%d: %.3f s, %.2f GFLOP/s%n", n, seconds, 4.0 / 3 * n * n * n / seconds / 1e9);
+        // one Cholesky and one triangular inverse: n^3/3 flops each
+        System.out.printf("HessianInverse n=%d: %.3f s, %.2f GFLOP/s%n", n, seconds, 2.0 / 3 * n * n * n / seconds / 1e9);
         double[] u = new double[n * n];
         double[] damped = new double[n * n];
         for (int i = 0; i < n; i++) {
@@ -105,10 +102,18 @@ class CholeskyTest {
             }
         }
         double[] identity = product(product(u, true, u, n), false, damped, n);
+        double worst = 0;
+        double below = 0;
+        double minDiagonal = Double.POSITIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
-                assertThat(identity[i * n + j]).isCloseTo(i == j ? 1 : 0, within(1e-9));
+                worst = Math.max(worst, Math.abs(identity[i * n + j] - (i == j ? 1 : 0)));
+                below = j < i ? Math.max(below, Math.abs(u[i * n + j])) : below;
             }
+            minDiagonal = Math.min(minDiagonal, u[i * n + i]);
         }
+        assertThat(worst).isLessThan(1e-9);
+        assertThat(below).as("U is upper triangular").isZero();
+        assertThat(minDiagonal).isPositive();
     }
 }
