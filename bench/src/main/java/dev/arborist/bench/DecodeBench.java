@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.arborist.model.config.ModelConfig;
+import dev.arborist.model.gen.DecodeThroughput;
 import dev.arborist.model.nn.Transformer;
 import dev.arborist.model.nn.WeightInit;
 import dev.arborist.model.runtime.Engines;
@@ -26,7 +27,7 @@ public final class DecodeBench {
         try (LanguageModel lm = LanguageModel.load(dir); NDManager scratch = Engines.newManager()) {
             System.out.printf("model %s, %,d parameters, %d reps (median)%n%n", dir, lm.parameterCount(), reps);
             System.out.printf("plain fp32 matmul (1024x256 @ 256x1024): %.1f GFLOP/s%n%n", matmulGflops(scratch, reps));
-            DecodeLoop loop = new DecodeLoop(lm.transformer(), lm.manager());
+            DecodeThroughput loop = new DecodeThroughput(lm.transformer(), lm.manager());
             loop.decodeTokensPerSecond(4, 16, 8, 0); // warm-up
             System.out.println("| measurement | tokens/s |");
             System.out.println("|---|---|");
@@ -39,7 +40,7 @@ public final class DecodeBench {
                 }
                 System.out.printf("| decode, batch %d | %.0f |%n", batch, tps);
             }
-            DecodeLoop twin = new DecodeLoop(new Transformer(twinConfig(lm.config()), WeightInit.random(twinConfig(lm.config()), scratch, 1), scratch), scratch);
+            DecodeThroughput twin = new DecodeThroughput(new Transformer(twinConfig(lm.config()), WeightInit.random(twinConfig(lm.config()), scratch, 1), scratch), scratch);
             twin.decodeTokensPerSecond(1, 16, 8, 0);
             double twinTps = Stats.median(reps, () -> twin.decodeTokensPerSecond(1, 16, steps, 2));
             System.out.printf("%nbatch-1 decode step: %.2f ms; structural twin (per-op overhead): %.2f ms -> overhead %.0f%%, matmul and other arithmetic %.0f%%%n",

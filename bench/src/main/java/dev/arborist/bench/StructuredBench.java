@@ -3,7 +3,9 @@ package dev.arborist.bench;
 import ai.djl.ndarray.NDManager;
 import dev.arborist.model.config.Architecture;
 import dev.arborist.model.config.ModelConfig;
+import dev.arborist.model.gen.DecodeThroughput;
 import dev.arborist.model.nn.Transformer;
+import dev.arborist.model.nn.WeightExport;
 import dev.arborist.model.nn.WeightInit;
 import dev.arborist.model.runtime.Engines;
 import dev.arborist.model.runtime.LanguageModel;
@@ -19,7 +21,6 @@ import dev.arborist.policies.structured.ExpertSkipping;
 import dev.arborist.policies.structured.FfnChannelPruning;
 import dev.arborist.policies.structured.HeadPruning;
 import dev.arborist.policies.structured.LayerPruning;
-import dev.arborist.model.nn.WeightExport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class StructuredBench {
                     dense.parameterCount(), steps, reps);
             System.out.println("| plan | parameters | plan s | decode b=1 tok/s, dense -> pruned | speed-up | decode b=8 tok/s | speed-up |");
             System.out.println("|---|---|---|---|---|---|---|");
-            DecodeLoop denseLoop = new DecodeLoop(dense.transformer(), dense.manager());
+            DecodeThroughput denseLoop = new DecodeThroughput(dense.transformer(), dense.manager());
             for (int i = 0; i < WARM_UP_RUNS; i++) {
                 denseLoop.decodeTokensPerSecond(1 + i % 2 * 7, 16, steps, 0);
             }
@@ -71,7 +72,7 @@ public final class StructuredBench {
                 try (NDManager m = dense.manager().newSubManager()) {
                     WeightEditor.Result shrunk = plan.applyMaterialized(config, dense.transformer().weights(), m);
                     long params = WeightExport.named(shrunk.config(), shrunk.weights()).values().stream().mapToLong(a -> a.getShape().size()).sum();
-                    DecodeLoop pruned = new DecodeLoop(new Transformer(shrunk.config(), shrunk.weights(), m), m);
+                    DecodeThroughput pruned = new DecodeThroughput(new Transformer(shrunk.config(), shrunk.weights(), m), m);
                     pruned.decodeTokensPerSecond(8, 16, steps, 0);
                     Paired b1 = Paired.measure(denseLoop, pruned, 1, reps, steps);
                     Paired b8 = Paired.measure(denseLoop, pruned, 8, reps, steps);
@@ -87,7 +88,7 @@ public final class StructuredBench {
      * per-pair ratios: the bench machines are shared, and slow drift cancels within a pair.
      */
     private record Paired(double dense, double pruned, double speedup) {
-        static Paired measure(DecodeLoop dense, DecodeLoop pruned, int batch, int reps, int steps) {
+        static Paired measure(DecodeThroughput dense, DecodeThroughput pruned, int batch, int reps, int steps) {
             double[] d = new double[reps];
             double[] p = new double[reps];
             double[] ratio = new double[reps];

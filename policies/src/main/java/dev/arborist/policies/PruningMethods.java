@@ -1,5 +1,10 @@
 package dev.arborist.policies;
 
+import dev.arborist.policies.structured.ExpertPruning;
+import dev.arborist.policies.structured.ExpertSkipping;
+import dev.arborist.policies.structured.FfnChannelPruning;
+import dev.arborist.policies.structured.HeadPruning;
+import dev.arborist.policies.structured.LayerPruning;
 import dev.arborist.policies.unstructured.LayerwiseMethod;
 import java.util.List;
 import java.util.function.Supplier;
@@ -10,7 +15,12 @@ public final class PruningMethods {
             LayerwiseMethod::magnitude,
             LayerwiseMethod::wanda,
             LayerwiseMethod::sparseGpt,
-            LayerwiseMethod::gradient);
+            LayerwiseMethod::gradient,
+            FfnChannelPruning::new,
+            HeadPruning::new,
+            LayerPruning::new,
+            ExpertPruning::new,
+            ExpertSkipping::new);
 
     private PruningMethods() {}
 

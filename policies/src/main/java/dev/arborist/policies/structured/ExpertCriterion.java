@@ -33,6 +33,11 @@ public enum ExpertCriterion {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Whether the criterion re-runs router and experts on recorded MoE inputs (REAP, NAEE) rather than reading counts. */
+    boolean replaysExperts() {
+        return this != FREQUENCY;
+    }
+
     UnitSelector selector(ActivationStatistics stats, IntFunction<MoeProbe> probes) {
         return switch (this) {
             case FREQUENCY -> new TopScores(new RoutingFrequencyImportance(stats));

@@ -13,6 +13,7 @@ import dev.arborist.policies.structured.moe.MoeInputRecorder;
 import dev.arborist.policies.structured.moe.MoeProbe;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
 
@@ -44,10 +45,12 @@ public final class ExpertPruning implements PruningMethod {
         }
         MoeInputRecorder inputs = new MoeInputRecorder();
         try (ActivationStatistics stats = new ActivationStatistics(model.config().numExperts(), false, model.manager())) {
-            CalibrationPass.run(model, calibration, new Tee(stats, inputs));
+            CalibrationPass.run(model, calibration, criterion.replaysExperts() ? new Tee(stats, inputs) : stats);
             IntFunction<MoeProbe> probes = l -> inputs.probe(l, model.transformer().weights().layers().get(l).moe(), model.manager());
-            return new PruningPlan(NAME, GroupPruning.settings(target), GroupPruning.selectAll(groups,
-                    criterion.selector(stats, probes), target.sparsity(), model.config().expertsPerToken(), layers, progress,
+            Map<String, String> settings = GroupPruning.settings(target);
+            settings.put(CRITERION, criterion.option()); // the effective one, also when defaulted
+            return new PruningPlan(NAME, settings, GroupPruning.selectAll(groups, criterion.selector(stats, probes),
+                    target.sparsity(), model.config().expertsPerToken(), layers, progress,
                     (g, kept) -> new ExpertSelection(g.layer(), kept)));
         }
     }

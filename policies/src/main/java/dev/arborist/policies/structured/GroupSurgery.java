@@ -2,6 +2,7 @@ package dev.arborist.policies.structured;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import dev.arborist.policies.plan.WeightEditor;
 import java.util.Arrays;
@@ -24,8 +25,7 @@ public final class GroupSurgery {
                 NDArray index = scratch.create(c.indices(units));
                 NDArray t = editor.get(c.tensor());
                 NDArray kept = c.axis() == 0 ? t.get(new NDIndex("{}", index)) : t.get(new NDIndex(":, {}", index));
-                kept.attach(editor.manager());
-                editor.put(c.tensor(), kept);
+                editor.put(c.tensor(), owned(kept, editor));
             }
         }
     }
@@ -48,9 +48,7 @@ public final class GroupSurgery {
                 if (t.getShape().dimension() == 2) {
                     m = c.axis() == 0 ? m.reshape(-1, 1) : m.reshape(1, -1); // broadcast over the other axis
                 }
-                NDArray masked = t.mul(m);
-                masked.attach(editor.manager());
-                editor.put(c.tensor(), masked);
+                editor.put(c.tensor(), owned(t.mul(m), editor));
             }
         }
     }
@@ -61,6 +59,16 @@ public final class GroupSurgery {
             throw new IllegalArgumentException("a permutation of " + group.units() + " units has " + order.length + " entries");
         }
         keep(editor, group, order);
+    }
+
+    /**
+     * Moves a result into the editor's manager (ops attach it to their input's, possibly the base
+     * model's) and out of any enclosing NDScope, which would otherwise free it with the step.
+     */
+    public static NDArray owned(NDArray result, WeightEditor editor) {
+        NDScope.unregister(result);
+        result.attach(editor.manager());
+        return result;
     }
 
     private static void requireValid(PruningGroup group, int[] units) {

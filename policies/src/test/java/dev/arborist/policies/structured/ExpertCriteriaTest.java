@@ -69,7 +69,7 @@ class ExpertCriteriaTest {
     }
 
     @Test
-    @DisplayName("REAP: an often-routed expert whose output is zero has zero saliency and is removed")
+    @DisplayName("REAP (the default): an often-routed expert whose output is zero has zero saliency and is removed")
     void reapRemovesTheSilentExpert() {
         NDManager m = Engines.newManager();
         WeightEditor editor = new WeightEditor(MIXTRAL, WeightInit.random(MIXTRAL, m, 13), m);
@@ -79,8 +79,8 @@ class ExpertCriteriaTest {
         }
         WeightEditor.Result silent = editor.build();
         try (LanguageModel model = LanguageModel.of(silent.config(), silent.weights(), m)) {
-            PruningPlan plan = new ExpertPruning().plan(new PruningTarget(model, 0.25, Map.of("criterion", "reap")),
-                    CALIBRATION, PruningProgress.NONE);
+            PruningPlan plan = new ExpertPruning().plan(new PruningTarget(model, 0.25, Map.of()), CALIBRATION, PruningProgress.NONE);
+            assertThat(plan.settings()).containsEntry("criterion", "reap"); // the default, recorded
             for (int l = 0; l < MIXTRAL.numLayers(); l++) {
                 assertThat(selection(plan, l).kept()).containsExactly(0, 2, 3);
             }

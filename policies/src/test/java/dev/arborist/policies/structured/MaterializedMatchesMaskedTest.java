@@ -3,6 +3,7 @@ package dev.arborist.policies.structured;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import dev.arborist.model.config.ModelConfig;
 import dev.arborist.model.nn.AttentionWeights;
 import dev.arborist.model.nn.LayerWeights;
@@ -12,9 +13,14 @@ import dev.arborist.policies.PruningProgress;
 import dev.arborist.policies.PruningTarget;
 import dev.arborist.policies.plan.PruningPlan;
 import dev.arborist.policies.plan.WeightEditor;
+import dev.arborist.policies.structured.entry.ChannelSelection;
+import dev.arborist.policies.structured.entry.HeadSelection;
+import dev.arborist.policies.structured.entry.LayerRemoval;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -87,6 +93,23 @@ class MaterializedMatchesMaskedTest {
                 assertThat(shrunk.weights().layers()).hasSize(config.numLayers() - 1);
                 assertThat(masked.weights().layers()).hasSize(config.numLayers());
             }
+        }
+    }
+
+    @Test
+    @DisplayName("weights built inside a forward step's NDScope outlive the scope")
+    void survivesAnEnclosingScope() {
+        ModelConfig config = TinyModels.mixtral();
+        try (LanguageModel model = TestModels.random(config, 3); NDManager m = model.manager().newSubManager()) {
+            PruningPlan plan = new PruningPlan("scoped", Map.of(), List.of(new ChannelSelection(0, 1, List.of(0, 3, 5)),
+                    new HeadSelection(1, List.of(1)), new LayerRemoval(0)));
+            WeightEditor.Result masked;
+            WeightEditor.Result shrunk;
+            try (NDScope scope = new NDScope()) {
+                masked = plan.applyMasked(config, model.transformer().weights(), m);
+                shrunk = plan.applyMaterialized(config, model.transformer().weights(), m);
+            }
+            assertThat(TestModels.maxAbsDiff(TestModels.logits(masked, m), TestModels.logits(shrunk, m))).isLessThan(1e-4f);
         }
     }
 

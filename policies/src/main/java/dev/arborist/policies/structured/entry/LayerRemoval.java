@@ -1,11 +1,11 @@
 package dev.arborist.policies.structured.entry;
 
-import ai.djl.ndarray.NDArray;
 import dev.arborist.model.nn.WeightNames;
 import dev.arborist.policies.plan.EntryDecoder;
 import dev.arborist.policies.plan.EntryEncoder;
 import dev.arborist.policies.plan.PlanEntry;
 import dev.arborist.policies.plan.WeightEditor;
+import dev.arborist.policies.structured.GroupSurgery;
 import dev.arborist.policies.structured.Groups;
 
 /** A whole decoder layer removed (ShortGPT, Men et al. 2024). */
@@ -55,7 +55,6 @@ public record LayerRemoval(int layer) implements PlanEntry {
     }
 
     private static void zero(WeightEditor editor, String name) {
-        NDArray zeros = editor.manager().zeros(editor.get(name).getShape());
-        editor.put(name, zeros);
+        editor.put(name, GroupSurgery.owned(editor.manager().zeros(editor.get(name).getShape()), editor));
     }
 }

@@ -4,6 +4,7 @@ import dev.arborist.policies.structured.PruningGroup;
 import dev.arborist.policies.structured.UnitKind;
 import dev.arborist.policies.structured.moe.MoeProbe;
 import dev.arborist.policies.structured.moe.Routing;
+import java.util.Arrays;
 import java.util.function.IntFunction;
 
 /**
@@ -108,7 +109,7 @@ public final class NaeeSubsetSearch implements UnitSelector {
             double error = 0;
             double[] row = new double[d];
             for (int m = 0; m < probe.rows(); m++) {
-                java.util.Arrays.fill(row, 0);
+                Arrays.fill(row, 0);
                 for (int s = 0; s < r.topK(); s++) {
                     float g = r.gate(m, s);
                     float[] y = outputs[r.expert(m, s)];

@@ -4,6 +4,7 @@ import dev.arborist.policies.structured.PruningGroup;
 import dev.arborist.policies.structured.UnitKind;
 import dev.arborist.policies.structured.moe.MoeProbe;
 import dev.arborist.policies.structured.moe.Routing;
+import java.util.Arrays;
 import java.util.function.IntFunction;
 
 /**
@@ -33,7 +34,7 @@ public record ReapImportance(IntFunction<MoeProbe> probes) implements Importance
                     }
                 }
             }
-            float[] y = probe.expertOutput(e, java.util.Arrays.copyOf(rows, n)); // (n, d)
+            float[] y = probe.expertOutput(e, Arrays.copyOf(rows, n)); // (n, d)
             double sum = 0;
             for (int i = 0; i < n; i++) {
                 sum += gates[i] * norm(y, i, probe.hidden());

@@ -10,19 +10,26 @@ public record TopScores(ImportanceCriterion criterion) implements UnitSelector {
 
     @Override
     public int[] keep(PruningGroup group, int count) {
+        if (count < 1 || count > group.units()) {
+            throw new IllegalArgumentException("cannot keep " + count + " of " + group.units() + " units");
+        }
+        int[] kept = Arrays.copyOf(ranking(group), count);
+        Arrays.sort(kept);
+        return kept;
+    }
+
+    /**
+     * Every unit, most important first: as a permutation (see GroupSurgery.permute) it puts the
+     * units in importance order, so each pruning level is a prefix of the same weights.
+     */
+    public int[] ranking(PruningGroup group) {
         double[] s = criterion.scores(group);
         if (s.length != group.units()) {
             throw new IllegalStateException("criterion gave " + s.length + " scores for " + group.units() + " units");
         }
-        if (count < 1 || count > s.length) {
-            throw new IllegalArgumentException("cannot keep " + count + " of " + s.length + " units");
-        }
-        int[] kept = IntStream.range(0, s.length).boxed()
+        return IntStream.range(0, s.length).boxed()
                 .sorted(Comparator.comparingDouble((Integer u) -> -s[u]).thenComparingInt(u -> u))
-                .limit(count)
                 .mapToInt(Integer::intValue)
                 .toArray();
-        Arrays.sort(kept);
-        return kept;
     }
 }

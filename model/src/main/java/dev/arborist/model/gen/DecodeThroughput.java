@@ -1,25 +1,23 @@
-package dev.arborist.bench;
+package dev.arborist.model.gen;
 
 import ai.djl.ndarray.NDManager;
-import dev.arborist.model.gen.BatchDecoder;
-import dev.arborist.model.gen.GreedySampler;
 import dev.arborist.model.instrument.Instrumentation;
 import dev.arborist.model.nn.KvCache;
 import dev.arborist.model.nn.Transformer;
 import java.util.SplittableRandom;
 
 /** The raw batched prefill + greedy decode loop that serving wraps, timed without any server around it. */
-final class DecodeLoop {
+public final class DecodeThroughput {
     private final Transformer model;
     private final NDManager manager;
 
-    DecodeLoop(Transformer model, NDManager manager) {
+    public DecodeThroughput(Transformer model, NDManager manager) {
         this.model = model;
         this.manager = manager;
     }
 
     /** @return decode tokens/s for {@code batch} sequences after a {@code promptLength}-token prefill */
-    double decodeTokensPerSecond(int batch, int promptLength, int steps, long seed) {
+    public double decodeTokensPerSecond(int batch, int promptLength, int steps, long seed) {
         try (KvCache cache = model.newCache(manager, batch, promptLength + steps + 1)) {
             int[] slots = new int[batch];
             int[][] feed = prompts(batch, promptLength, seed);
@@ -41,7 +39,7 @@ final class DecodeLoop {
     }
 
     /** @return prefill tokens/s for {@code batch} prompts of {@code length} tokens */
-    double prefillTokensPerSecond(int batch, int length, long seed) {
+    public double prefillTokensPerSecond(int batch, int length, long seed) {
         try (KvCache cache = model.newCache(manager, batch, length + 1)) {
             int[] slots = new int[batch];
             for (int i = 0; i < batch; i++) {
