@@ -92,7 +92,7 @@ public final class ModelCard {
                 Command: `./arborist train --steps %d --vocab %d` (seed %d).
                 AdamW (beta 0.9/0.95, weight decay %.2f), peak learning rate %.1e with %d warm-up steps and cosine
                 decay to %.1e, gradient clipping at %.1f, MoE load-balancing loss weight %.2f.
-                %d steps of %d x %d tokens = %,d tokens (%.1f epochs), %.0f minutes on 2 CPU cores.
+                %d steps of %d x %d tokens = %,d tokens (%.1f epochs), %.0f minutes on %d CPU core(s).
 
                 | step | validation perplexity (first 32 windows) |
                 |---|---|
@@ -111,7 +111,7 @@ public final class ModelCard {
                 model.parameterCount(), NlpCorpus.INTEGRITY, report.trainTokens(), report.evalTokens(),
                 t.steps(), c.vocabSize(), t.seed(), t.weightDecay(), t.learningRate(), t.warmupSteps(), t.minLearningRate(),
                 t.gradClip(), t.auxLossWeight(), t.steps(), t.batchSize(), t.sequenceLength(), report.tokensSeen(),
-                (double) report.tokensSeen() / report.trainTokens(), report.minutes(), history,
+                (double) report.tokensSeen() / report.trainTokens(), report.minutes(), Runtime.getRuntime().availableProcessors(), history,
                 ppl.tokens(), ppl.perplexity(), report.unigramPerplexity(), samples);
     }
 }
