@@ -34,17 +34,22 @@ final class SweepReport {
 
     String markdown(String title) {
         StringBuilder md = new StringBuilder("### " + title + "\n\n");
-        md.append("| method | pattern | target | achieved sparsity | perplexity | ratio to dense | parameters | decode tok/s (batch 8) | seconds |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| method | pattern | target | zeros in pruned tensors | model sparsity | perplexity | ratio to dense | parameters "
+                + "| decode tok/s (batch 8) | decode speed-up | seconds |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<SweepRow> all = new ArrayList<>();
         all.add(dense);
         all.addAll(rows);
         for (SweepRow r : all) {
-            md.append(String.format("| %s | %s | %.2f | %.3f | %.2f | %.3f | %,d | %s | %.1f |%n", r.method(), r.pattern(),
-                    r.targetSparsity(), r.sparsity(), r.perplexity(), r.perplexityRatio(), r.parameters(),
-                    Double.isNaN(r.decodeTokensPerSecond()) ? "-" : String.format("%.0f", r.decodeTokensPerSecond()), r.seconds()));
+            md.append(String.format("| %s | %s | %.2f | %.3f | %.3f | %.2f | %.3f | %,d | %s | %s | %.1f |%n", r.method(), r.pattern(),
+                    r.targetSparsity(), r.sparsity(), r.modelSparsity(), r.perplexity(), r.perplexityRatio(), r.parameters(),
+                    orDash("%.0f", r.decodeTokensPerSecond()), orDash("%.2fx", r.decodeSpeedup()), r.seconds()));
         }
         return md.toString();
+    }
+
+    private static String orDash(String format, double value) {
+        return Double.isNaN(value) ? "-" : String.format(format, value);
     }
 
     private ObjectNode json() {
@@ -61,11 +66,13 @@ final class SweepReport {
         o.put("pattern", r.pattern());
         o.put("target_sparsity", r.targetSparsity());
         o.put("sparsity", r.sparsity());
+        o.put("model_sparsity", r.modelSparsity());
         o.put("perplexity", r.perplexity());
         o.put("perplexity_ratio", r.perplexityRatio());
         o.put("parameters", r.parameters());
         if (!Double.isNaN(r.decodeTokensPerSecond())) {
             o.put("decode_tokens_per_second_batch8", r.decodeTokensPerSecond());
+            o.put("decode_speedup_batch8", r.decodeSpeedup());
         }
         o.put("seconds", r.seconds());
         return o;
@@ -73,15 +80,18 @@ final class SweepReport {
 
     private XYChart chart(String title) {
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
-                .xAxisTitle("achieved sparsity").yAxisTitle("held-out perplexity (log scale)").build();
-        chart.getStyler().setYAxisLogarithmic(true);
+                .xAxisTitle("model sparsity (share of parameters zero or removed)").yAxisTitle("held-out perplexity").build();
+        double lowest = rows.stream().mapToDouble(SweepRow::perplexity).min().orElse(dense.perplexity());
+        double highest = rows.stream().mapToDouble(SweepRow::perplexity).max().orElse(dense.perplexity());
+        // A log axis only helps across orders of magnitude; within one it would show no tick labels.
+        chart.getStyler().setYAxisLogarithmic(highest / Math.min(lowest, dense.perplexity()) > 10);
         chart.getStyler().setYAxisDecimalPattern("#,##0.#");
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         Map<String, List<SweepRow>> series = new LinkedHashMap<>();
         rows.forEach(r -> series.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r));
         double maxX = 0.05;
         for (Map.Entry<String, List<SweepRow>> s : series.entrySet()) {
-            double[] x = s.getValue().stream().mapToDouble(SweepRow::sparsity).toArray();
+            double[] x = s.getValue().stream().mapToDouble(SweepRow::modelSparsity).toArray();
             double[] y = s.getValue().stream().mapToDouble(SweepRow::perplexity).toArray();
             for (double v : x) {
                 maxX = Math.max(maxX, v);

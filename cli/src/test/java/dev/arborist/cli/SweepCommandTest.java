@@ -35,6 +35,7 @@ class SweepCommandTest {
         assertThat(json.get("rows")).hasSize(6);
         for (JsonNode row : json.get("rows")) {
             assertThat(row.get("sparsity").asDouble()).isCloseTo(row.get("target_sparsity").asDouble(), org.assertj.core.data.Offset.offset(0.02));
+            assertThat(row.get("model_sparsity").asDouble()).isPositive().isLessThan(row.get("sparsity").asDouble());
             assertThat(row.get("perplexity_ratio").asDouble()).isPositive();
         }
         assertThat(Files.readString(out.resolve("sweep.md"))).contains("| wanda | 2:4 |");

@@ -1,0 +1,82 @@
+package dev.arborist.serving;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** Typed reads of request fields; a value of the wrong type is a 400 naming the field. */
+final class Fields {
+    private Fields() {}
+
+    static String string(JsonObject json, String field) {
+        Object v = json.getValue(field);
+        if (v != null && !(v instanceof String)) {
+            throw wrongType(field, "a string");
+        }
+        return (String) v;
+    }
+
+    static Integer integer(JsonObject json, String field) {
+        Object v = json.getValue(field);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Integer || v instanceof Long)) {
+            throw wrongType(field, "an integer");
+        }
+        long value = ((Number) v).longValue();
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw ApiError.invalid("'" + field + "' is out of range", field);
+        }
+        return (int) value;
+    }
+
+    static Long longValue(JsonObject json, String field) {
+        Object v = json.getValue(field);
+        if (v != null && !(v instanceof Integer || v instanceof Long)) {
+            throw wrongType(field, "an integer");
+        }
+        return v == null ? null : ((Number) v).longValue();
+    }
+
+    static double number(JsonObject json, String field, double fallback) {
+        Object v = json.getValue(field);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Number)) {
+            throw wrongType(field, "a number");
+        }
+        return ((Number) v).doubleValue();
+    }
+
+    static boolean bool(JsonObject json, String field, boolean fallback) {
+        Object v = json.getValue(field);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Boolean)) {
+            throw wrongType(field, "a boolean");
+        }
+        return (Boolean) v;
+    }
+
+    static JsonObject object(JsonObject json, String field) {
+        Object v = json.getValue(field);
+        if (v != null && !(v instanceof JsonObject)) {
+            throw wrongType(field, "an object");
+        }
+        return (JsonObject) v;
+    }
+
+    static JsonArray array(JsonObject json, String field) {
+        Object v = json.getValue(field);
+        if (v != null && !(v instanceof JsonArray)) {
+            throw wrongType(field, "an array");
+        }
+        return (JsonArray) v;
+    }
+
+    static ApiError wrongType(String field, String expected) {
+        return ApiError.invalid("'" + field + "' must be " + expected, field);
+    }
+}

@@ -1,0 +1,227 @@
+package dev.arborist.serving;
+
+import dev.arborist.model.gen.BatchDecoder;
+import dev.arborist.model.gen.FinishReason;
+import dev.arborist.model.instrument.Instrumentation;
+import dev.arborist.model.nn.KvCache;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Continuous batching on one dedicated model thread. Each step admits waiting sequences into free
+ * KV-cache slots (their prefill rows share the step with everyone else's decode row), runs one
+ * {@link BatchDecoder} step, and lets finished or cancelled sequences leave and free their slot.
+ * The thread loads and warms up the model itself, so DJL is only ever used from it.
+ */
+final class Scheduler {
+    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+    private static final long IDLE_POLL_MS = 20;
+
+    private final Supplier<LoadedModel> loader;
+    private final int maxBatch;
+    private final BlockingQueue<Sequence> waiting;
+    private final List<Sequence> running = new ArrayList<>();
+    private final ServingMetrics metrics;
+    private final RequestListener listener;
+    private final CompletableFuture<LoadedModel> ready = new CompletableFuture<>();
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    private final Thread thread;
+    private volatile boolean draining;
+    private volatile long drainDeadline = Long.MAX_VALUE;
+    private volatile int runningCount; // running.size() for the gauge, which reads from other threads
+    private String modelName = "";
+
+    Scheduler(Supplier<LoadedModel> loader, int maxBatch, int queueCapacity, ServingMetrics metrics, RequestListener listener) {
+        this.loader = loader;
+        this.maxBatch = maxBatch;
+        this.waiting = new ArrayBlockingQueue<>(queueCapacity);
+        this.metrics = metrics;
+        this.listener = listener;
+        this.thread = new Thread(this::run, "arborist-model");
+        metrics.bindQueues(waiting::size, () -> runningCount);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Completes once the model is loaded and warmed up; fails if loading failed. */
+    CompletableFuture<LoadedModel> ready() {
+        return ready;
+    }
+
+    /** The loaded model, or null while it loads or when loading failed. */
+    LoadedModel model() {
+        return ready.isDone() && !ready.isCompletedExceptionally() ? ready.join() : null;
+    }
+
+    /** @return false when the waiting queue is full (the caller answers 429) */
+    boolean submit(Sequence sequence) {
+        if (draining) {
+            throw ApiError.unavailable("the server is shutting down");
+        }
+        return waiting.offer(sequence);
+    }
+
+    /** Stops taking requests, finishes the ones in flight (cancelling what is left after {@code timeout}), then frees the model. */
+    CompletableFuture<Void> drain(Duration timeout) {
+        drainDeadline = System.nanoTime() + timeout.toNanos();
+        draining = true;
+        if (!thread.isAlive() && !stopped.isDone()) {
+            stopped.complete(null); // never started
+        }
+        return stopped;
+    }
+
+    private void run() {
+        LoadedModel model;
+        try {
+            model = loader.get();
+        } catch (RuntimeException e) {
+            LOG.error("cannot load the model: {}", e.getMessage(), e);
+            ready.completeExceptionally(e);
+            stopped.complete(null);
+            return;
+        }
+        try (model; KvCache cache = model.model().transformer().newCache(model.model().manager(), maxBatch, model.contextLength())) {
+            BatchDecoder decoder = new BatchDecoder(model.model().manager());
+            warmUp(model, cache, decoder);
+            modelName = model.name();
+            ready.complete(model);
+            LOG.info("model {} ready: batch {}, context {}", model.name(), maxBatch, model.contextLength());
+            loop(new Step(model, cache, decoder));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failAll(ApiError.unavailable("the server stopped"));
+        } catch (RuntimeException | Error e) {
+            LOG.error("model thread failed", e);
+            ready.completeExceptionally(e);
+            failAll(ApiError.internal("the model thread failed: " + e.getMessage()));
+        } finally {
+            stopped.complete(null);
+        }
+    }
+
+    /** One throwaway step, so the first request does not pay for lazy native initialisation. */
+    private static void warmUp(LoadedModel model, KvCache cache, BatchDecoder decoder) {
+        int slot = cache.acquire();
+        decoder.step(model.model().transformer(), cache, new int[] {slot}, new int[][] {{model.tokenizer().eosId()}}, Instrumentation.OFF);
+        cache.release(slot);
+    }
+
+    private void loop(Step step) throws InterruptedException {
+        while (!(draining && running.isEmpty() && waiting.isEmpty())) {
+            if (draining && System.nanoTime() > drainDeadline) {
+                failAll(ApiError.unavailable("the server shut down before the request finished"));
+                break;
+            }
+            admit(step);
+            dropCancelled(step.cache);
+            if (running.isEmpty()) {
+                Sequence next = waiting.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    admitOne(step, next);
+                }
+                continue;
+            }
+            runStep(step);
+            runningCount = running.size();
+        }
+        runningCount = 0;
+    }
+
+    private void admit(Step step) {
+        while (running.size() < maxBatch && !waiting.isEmpty()) {
+            admitOne(step, waiting.poll());
+        }
+    }
+
+    private void admitOne(Step step, Sequence s) {
+        if (s.cancelled()) {
+            finish(s, RequestRecord.Outcome.CANCELLED);
+            return;
+        }
+        s.admit(step.cache.acquire(), new Detokenizer(step.model.tokenizer()));
+        running.add(s);
+        runningCount = running.size();
+    }
+
+    private void dropCancelled(KvCache cache) {
+        for (Iterator<Sequence> it = running.iterator(); it.hasNext(); ) {
+            Sequence s = it.next();
+            if (s.cancelled()) {
+                it.remove();
+                cache.release(s.slot());
+                finish(s, RequestRecord.Outcome.CANCELLED);
+            }
+        }
+    }
+
+    private void runStep(Step step) {
+        int n = running.size();
+        int[] slots = new int[n];
+        int[][] feeds = new int[n][];
+        for (int i = 0; i < n; i++) {
+            slots[i] = running.get(i).slot();
+            feeds[i] = running.get(i).feed();
+        }
+        float[][] logits;
+        try {
+            logits = step.decoder.step(step.model.model().transformer(), step.cache, slots, feeds, Instrumentation.OFF);
+        } catch (RuntimeException e) {
+            LOG.error("decode step failed for {} sequences", n, e);
+            for (Sequence s : running) {
+                step.cache.release(s.slot());
+                s.sink().onError(ApiError.internal("decoding failed: " + e.getMessage()));
+                finish(s, RequestRecord.Outcome.ERROR);
+            }
+            running.clear();
+            return;
+        }
+        List<Sequence> still = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Sequence s = running.get(i);
+            boolean cacheFull = step.cache.length(s.slot()) + 1 >= step.cache.capacity();
+            FinishReason reason = s.advance(logits[i], cacheFull, metrics);
+            if (reason == null) {
+                still.add(s);
+            } else {
+                step.cache.release(s.slot());
+                s.sink().onFinish(reason, s.usage());
+                finish(s, reason == FinishReason.STOP ? RequestRecord.Outcome.STOP : RequestRecord.Outcome.LENGTH);
+            }
+        }
+        running.clear();
+        running.addAll(still);
+    }
+
+    private void finish(Sequence s, RequestRecord.Outcome outcome) {
+        try {
+            listener.onCompleted(s.record(modelName, outcome));
+        } catch (RuntimeException e) {
+            LOG.warn("request listener failed", e);
+        }
+    }
+
+    private void failAll(ApiError error) {
+        List<Sequence> all = new ArrayList<>(running);
+        running.clear();
+        waiting.drainTo(all);
+        for (Sequence s : all) {
+            s.sink().onError(error);
+            finish(s, RequestRecord.Outcome.ERROR);
+        }
+    }
+
+    /** What one decode step needs, fixed for the life of the loop. */
+    private record Step(LoadedModel model, KvCache cache, BatchDecoder decoder) {}
+}

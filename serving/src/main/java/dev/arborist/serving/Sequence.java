@@ -1,0 +1,101 @@
+package dev.arborist.serving;
+
+import dev.arborist.model.gen.FinishReason;
+import dev.arborist.model.gen.Sampler;
+
+/**
+ * One request inside the scheduler: its prompt, sampling state, KV-cache slot and timings. Only
+ * the model thread touches it, except {@link #cancel()}, which any thread may call.
+ */
+final class Sequence {
+    final String id;
+    final int[] prompt;
+    private final int maxTokens;
+    private final int eosId;
+    private final Sampler sampler;
+    private final TokenSink sink;
+    private final long submittedNanos = System.nanoTime();
+    private volatile boolean cancelled;
+    private Detokenizer detokenizer;
+    private int slot = -1;
+    private int generated;
+    private int lastToken = -1;
+    private long admittedNanos;
+    private long firstTokenNanos;
+    private long lastTokenNanos;
+
+    /** @param eosId the token that ends the sequence; -1 for none (ignore_eos) */
+    Sequence(String id, int[] prompt, int maxTokens, int eosId, Sampler sampler, TokenSink sink) {
+        this.id = id;
+        this.prompt = prompt;
+        this.maxTokens = maxTokens;
+        this.eosId = eosId;
+        this.sampler = sampler;
+        this.sink = sink;
+    }
+
+    /** Asks the scheduler to drop this sequence at its next step (e.g. the client went away). */
+    void cancel() {
+        cancelled = true;
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    void admit(int newSlot, Detokenizer newDetokenizer) {
+        slot = newSlot;
+        detokenizer = newDetokenizer;
+        admittedNanos = System.nanoTime();
+    }
+
+    int slot() {
+        return slot;
+    }
+
+    /** The tokens to append this step: the whole prompt first (prefill), then the last sampled token. */
+    int[] feed() {
+        return lastToken < 0 ? prompt : new int[] {lastToken};
+    }
+
+    /**
+     * Samples from this row's logits and passes any new text on.
+     *
+     * @param cacheFull whether the cache slot cannot take another token
+     * @return why the sequence finished, or null to keep going
+     */
+    FinishReason advance(float[] logits, boolean cacheFull, ServingMetrics metrics) {
+        int token = sampler.sample(logits);
+        long now = System.nanoTime();
+        if (token == eosId) {
+            return FinishReason.STOP;
+        }
+        metrics.tokenProduced(generated == 0 ? now - submittedNanos : -1, generated == 0 ? -1 : now - lastTokenNanos);
+        if (generated == 0) {
+            firstTokenNanos = now;
+        }
+        lastTokenNanos = now;
+        generated++;
+        lastToken = token;
+        String delta = detokenizer.add(token);
+        if (!delta.isEmpty()) {
+            sink.onText(delta);
+        }
+        return generated >= maxTokens || cacheFull ? FinishReason.LENGTH : null;
+    }
+
+    TokenSink sink() {
+        return sink;
+    }
+
+    RequestRecord record(String model, RequestRecord.Outcome outcome) {
+        long now = System.nanoTime();
+        long queued = admittedNanos == 0 ? now - submittedNanos : admittedNanos - submittedNanos;
+        long ttft = generated == 0 ? -1 : firstTokenNanos - submittedNanos;
+        return new RequestRecord(id, model, outcome, prompt.length, generated, queued, ttft, now - submittedNanos);
+    }
+
+    TokenSink.Usage usage() {
+        return new TokenSink.Usage(prompt.length, generated);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.arborist.serving;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything the server reads at start, parsed once. Travels to the verticle as JSON through
+ * {@code DeploymentOptions.setConfig} and comes back as this record in {@code start()}.
+ *
+ * @param modelDir Hugging Face model directory with config.json, weights and tokenizer.json
+ * @param modelName the id clients put in {@code model}; defaults to the directory name
+ * @param port 0 picks a free port
+ * @param maxBatch sequences decoded together (KV-cache slots)
+ * @param queueCapacity requests waiting for a slot before new ones get 429
+ * @param maxBodyBytes larger request bodies get 413
+ * @param drainTimeout how long shutdown waits for in-flight requests before cancelling them
+ */
+public record ServingConfig(
+        Path modelDir, String modelName, String host, int port, int maxBatch, int queueCapacity, long maxBodyBytes, Duration drainTimeout) {
+
+    public ServingConfig {
+        if (modelDir == null) {
+            throw new IllegalArgumentException("modelDir is required");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + ": use 0..65535 (0 = any free port)");
+        }
+        if (maxBatch < 1 || queueCapacity < 1 || maxBodyBytes < 1) {
+            throw new IllegalArgumentException("need maxBatch >= 1, queueCapacity >= 1, maxBodyBytes >= 1");
+        }
+        modelName = modelName == null || modelName.isBlank() ? modelDir.getFileName().toString() : modelName;
+    }
+
+    /** Defaults: all interfaces, port 8000, batch 8, queue 64, 1 MiB bodies, 30 s drain. */
+    public static ServingConfig of(Path modelDir) {
+        return new ServingConfig(modelDir, null, "0.0.0.0", 8000, 8, 64, 1 << 20, Duration.ofSeconds(30));
+    }
+
+    public ServingConfig withPort(int newPort) {
+        return new ServingConfig(modelDir, modelName, host, newPort, maxBatch, queueCapacity, maxBodyBytes, drainTimeout);
+    }
+
+    public ServingConfig withLimits(int newMaxBatch, int newQueueCapacity, long newMaxBodyBytes) {
+        return new ServingConfig(modelDir, modelName, host, port, newMaxBatch, newQueueCapacity, newMaxBodyBytes, drainTimeout);
+    }
+
+    public JsonObject toJson() {
+        return new JsonObject()
+                .put("modelDir", modelDir.toString())
+                .put("modelName", modelName)
+                .put("host", host)
+                .put("port", port)
+                .put("maxBatch", maxBatch)
+                .put("queueCapacity", queueCapacity)
+                .put("maxBodyBytes", maxBodyBytes)
+                .put("drainTimeoutMs", drainTimeout.toMillis());
+    }
+
+    public static ServingConfig fromJson(JsonObject json) {
+        return new ServingConfig(
+                Path.of(json.getString("modelDir")),
+                json.getString("modelName"),
+                json.getString("host", "0.0.0.0"),
+                json.getInteger("port", 8000),
+                json.getInteger("maxBatch", 8),
+                json.getInteger("queueCapacity", 64),
+                json.getLong("maxBodyBytes", 1L << 20),
+                Duration.ofMillis(json.getLong("drainTimeoutMs", 30_000L)));
+    }
+}

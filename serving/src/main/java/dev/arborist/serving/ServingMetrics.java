@@ -1,0 +1,115 @@
+package dev.arborist.serving;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * The serving meters (names of DESIGN.md, Micrometer dots become Prometheus underscores) plus JVM
+ * metrics, in one Prometheus registry. Thread-safe: the model thread records, the event loop scrapes.
+ */
+public final class ServingMetrics implements RequestListener, AutoCloseable {
+    // vLLM's buckets (seconds); inter-token also gets the 1-5 ms a tiny CPU model reaches.
+    private static final double[] TTFT = {0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0};
+    private static final double[] ITL = {0.001, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0};
+    private static final double[] E2E = {0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0};
+
+    private final PrometheusMeterRegistry registry = newRegistry();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Timer timeToFirstToken = histogram("arborist.time.to.first.token", "Time from request arrival to its first generated token", TTFT);
+    private final Timer interToken = histogram("arborist.inter.token.latency", "Time between two generated tokens of one request", ITL);
+    private final Timer endToEnd = histogram("arborist.e2e.request.latency", "Time from request arrival to its end", E2E);
+    private final Counter promptTokens = Counter.builder("arborist.prompt.tokens").description("Prompt tokens processed").register(registry);
+    private final Counter generationTokens = Counter.builder("arborist.generation.tokens").description("Tokens generated").register(registry);
+
+    public ServingMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        for (RequestRecord.Outcome o : RequestRecord.Outcome.values()) {
+            requests(o.label()); // export every status from the start, at 0
+        }
+        requests("rejected");
+        requests("invalid");
+    }
+
+    private static PrometheusMeterRegistry newRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // promtool rejects two of Micrometer's processor meter names: process_cpu_time_ns_total (abbreviated
+        // unit; process_cpu_usage stays) and the gauge system_cpu_count ("_count" is for histograms).
+        registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.processors") : id;
+            }
+        });
+        return registry;
+    }
+
+    private Timer histogram(String name, String help, double[] bucketsSeconds) {
+        return Timer.builder(name)
+                .description(help)
+                .serviceLevelObjectives(Arrays.stream(bucketsSeconds).mapToObj(s -> Duration.ofNanos((long) (s * 1e9))).toArray(Duration[]::new))
+                .register(registry);
+    }
+
+    private Counter requests(String status) {
+        return Counter.builder("arborist.requests").description("Requests by how they ended").tag("status", status).register(registry);
+    }
+
+    /** Gauges over the scheduler's queues; they read the suppliers at scrape time. */
+    void bindQueues(IntSupplier waiting, IntSupplier running) {
+        Gauge.builder("arborist.requests.waiting", waiting::getAsInt).description("Requests waiting for a batch slot").register(registry);
+        Gauge.builder("arborist.requests.running", running::getAsInt).description("Requests in the running batch").register(registry);
+    }
+
+    /** One generated token: the first one gives TTFT, later ones the gap since the previous (-1 = not applicable). */
+    void tokenProduced(long firstTokenNanos, long sincePreviousNanos) {
+        if (firstTokenNanos >= 0) {
+            timeToFirstToken.record(firstTokenNanos, TimeUnit.NANOSECONDS);
+        }
+        if (sincePreviousNanos >= 0) {
+            interToken.record(sincePreviousNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** A request refused before it reached the scheduler: {@code rejected} (429) or {@code invalid} (other 4xx). */
+    void refused(String status) {
+        requests(status).increment();
+    }
+
+    @Override
+    public void onCompleted(RequestRecord r) {
+        requests(r.outcome().label()).increment();
+        endToEnd.record(r.totalNanos(), TimeUnit.NANOSECONDS);
+        promptTokens.increment(r.promptTokens());
+        generationTokens.increment(r.generatedTokens());
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.arborist.serving;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/**
+ * The entry point: starts the model thread (load, warm up, serve) and the HTTP API.
+ * {@code start} completes once the port is bound; {@link #ready()} once the model can answer.
+ * {@link #close()} drains the requests in flight, then stops the server and frees the model.
+ */
+public final class ServingServer {
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final Scheduler scheduler;
+    private final ServingMetrics metrics;
+    private final ServingConfig config;
+    private final ApiVerticle api;
+    private final String deploymentId;
+
+    private ServingServer(Vertx vertx, boolean ownsVertx, Scheduler scheduler, ServingMetrics metrics, ServingConfig config, ApiVerticle api, String deploymentId) {
+        this.vertx = vertx;
+        this.ownsVertx = ownsVertx;
+        this.scheduler = scheduler;
+        this.metrics = metrics;
+        this.config = config;
+        this.api = api;
+        this.deploymentId = deploymentId;
+    }
+
+    /** Starts on a Vert.x instance of its own, closed again by {@link #close()}. */
+    public static Future<ServingServer> start(ServingConfig config) {
+        Vertx vertx = Vertx.vertx();
+        return start(vertx, config, List.of(), true).onFailure(e -> vertx.close());
+    }
+
+    /**
+     * Starts on {@code vertx}, which the caller keeps.
+     *
+     * @param listeners told about every finished request, besides the metrics
+     */
+    public static Future<ServingServer> start(Vertx vertx, ServingConfig config, List<RequestListener> listeners) {
+        return start(vertx, config, listeners, false);
+    }
+
+    private static Future<ServingServer> start(Vertx vertx, ServingConfig config, List<RequestListener> listeners, boolean ownsVertx) {
+        ServingMetrics metrics = new ServingMetrics();
+        RequestListener all = record -> {
+            metrics.onCompleted(record);
+            listeners.forEach(l -> l.onCompleted(record));
+        };
+        Scheduler scheduler = new Scheduler(() -> LoadedModel.load(config.modelName(), config.modelDir()),
+                config.maxBatch(), config.queueCapacity(), metrics, all);
+        ApiVerticle api = new ApiVerticle(scheduler, metrics);
+        return vertx.deployVerticle(api, new DeploymentOptions().setConfig(config.toJson()))
+                .onSuccess(id -> scheduler.start())
+                .map(id -> new ServingServer(vertx, ownsVertx, scheduler, metrics, config, api, id))
+                .onFailure(e -> metrics.close());
+    }
+
+    /** The bound port (the real one when the config asked for 0). */
+    public int port() {
+        return api.actualPort();
+    }
+
+    /** Completes when the model is loaded and warmed up; fails if it could not be loaded. */
+    public Future<Void> ready() {
+        return Future.fromCompletionStage(scheduler.ready(), vertx.getOrCreateContext()).mapEmpty();
+    }
+
+    /** Stops taking requests, lets the running ones finish (up to the drain timeout), then shuts down. */
+    public Future<Void> close() {
+        Future<Void> drained = Future.fromCompletionStage(scheduler.drain(config.drainTimeout()), vertx.getOrCreateContext());
+        Future<Void> stopped = drained.compose(v -> vertx.undeploy(deploymentId)).onComplete(v -> metrics.close());
+        return ownsVertx ? stopped.eventually(vertx::close) : stopped;
+    }
+}
