@@ -73,6 +73,12 @@ public final class ServingServer {
     public Future<Void> close() {
         Future<Void> drained = Future.fromCompletionStage(scheduler.drain(config.drainTimeout()), vertx.getOrCreateContext());
         Future<Void> stopped = drained.compose(v -> vertx.undeploy(deploymentId)).onComplete(v -> metrics.close());
-        return ownsVertx ? stopped.eventually(vertx::close) : stopped;
+        if (!ownsVertx) {
+            return stopped;
+        }
+        // Completed outside Vert.x: once vertx.close() is done no event loop can run a callback.
+        java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+        stopped.onComplete(ar -> vertx.close().onComplete(x -> closed.complete(null)));
+        return Future.fromCompletionStage(closed);
     }
 }
