@@ -22,6 +22,26 @@ public final class WeightAssembler {
         boolean contains(String name);
 
         String origin(String name);
+
+        /** Tensors held in a map; {@code origin} describes where they came from in error messages. */
+        static Tensors of(java.util.Map<String, NDArray> map, String origin) {
+            return new Tensors() {
+                @Override
+                public NDArray get(String name) {
+                    return map.get(name);
+                }
+
+                @Override
+                public boolean contains(String name) {
+                    return map.containsKey(name);
+                }
+
+                @Override
+                public String origin(String name) {
+                    return origin;
+                }
+            };
+        }
     }
 
     private final ModelConfig config;

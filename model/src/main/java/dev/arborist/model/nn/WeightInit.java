@@ -52,22 +52,7 @@ public final class WeightInit {
                 tensors.put(WeightNames.mlp(l, "down"), normal(manager, random, residualStd, d, f));
             }
         }
-        return WeightAssembler.assemble(config, new WeightAssembler.Tensors() {
-            @Override
-            public NDArray get(String name) {
-                return tensors.get(name);
-            }
-
-            @Override
-            public boolean contains(String name) {
-                return tensors.containsKey(name);
-            }
-
-            @Override
-            public String origin(String name) {
-                return "random init";
-            }
-        });
+        return WeightAssembler.assemble(config, WeightAssembler.Tensors.of(tensors, "random init"));
     }
 
     private static NDArray normal(NDManager manager, SplittableRandom random, double std, long... shape) {

@@ -113,22 +113,7 @@ public final class WeightEditor {
         ModelConfig newConfig = new ModelConfig(c.architecture(), c.vocabSize(), c.hiddenSize(), c.intermediateSize(), layers,
                 c.numHeads(), c.numKvHeads(), c.headDim(), c.maxPositions(), c.ropeTheta(), c.rmsNormEps(),
                 c.tieWordEmbeddings(), c.isMoe() ? experts : 0, c.expertsPerToken(), c.bosTokenId(), c.eosTokenId());
-        ModelWeights weights = WeightAssembler.assemble(newConfig, new WeightAssembler.Tensors() {
-            @Override
-            public NDArray get(String name) {
-                return renamed.get(name);
-            }
-
-            @Override
-            public boolean contains(String name) {
-                return renamed.containsKey(name);
-            }
-
-            @Override
-            public String origin(String name) {
-                return "pruned model";
-            }
-        });
+        ModelWeights weights = WeightAssembler.assemble(newConfig, WeightAssembler.Tensors.of(renamed, "pruned model"));
         return new Result(newConfig, withSkipBetas(weights));
     }
 
