@@ -5,10 +5,10 @@ import dev.arborist.model.gen.GenerationParams;
 import dev.arborist.model.gen.Generator;
 import dev.arborist.model.gen.Sampler;
 import dev.arborist.model.runtime.LanguageModel;
+import dev.arborist.model.tokenizer.Detokenizer;
 import dev.arborist.model.tokenizer.HfTokenizer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -50,35 +50,13 @@ final class GenerateCommand implements Callable<Integer> {
             }
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             out.print(prompt);
-            TokenPrinter printer = new TokenPrinter(tokenizer, out);
+            Detokenizer text = new Detokenizer(tokenizer); // multi-byte characters split across tokens come out whole
             Completion c = new Generator(lm.transformer(), lm.manager()).generate(
                     List.of(ids), new GenerationParams(maxTokens, Set.of(tokenizer.eosId())),
-                    List.of(Sampler.of(temperature, topP, seed)), (seq, token) -> printer.accept(token)).get(0);
+                    List.of(Sampler.of(temperature, topP, seed)), (seq, token) -> out.print(text.add(token))).get(0);
             out.println();
             System.err.printf("[%d tokens, finish: %s]%n", c.tokens().length, c.finishReason().apiName());
         }
         return 0;
-    }
-
-    /** Prints decoded text as it grows, so multi-byte characters split across tokens come out whole. */
-    private static final class TokenPrinter {
-        private final HfTokenizer tokenizer;
-        private final PrintStream out;
-        private final List<Integer> tokens = new ArrayList<>();
-        private int printed;
-
-        TokenPrinter(HfTokenizer tokenizer, PrintStream out) {
-            this.tokenizer = tokenizer;
-            this.out = out;
-        }
-
-        void accept(int token) {
-            tokens.add(token);
-            String text = tokenizer.decode(tokens.stream().mapToInt(Integer::intValue).toArray());
-            if (!text.endsWith("\uFFFD") && text.length() > printed) {
-                out.print(text.substring(printed));
-                printed = text.length();
-            }
-        }
     }
 }

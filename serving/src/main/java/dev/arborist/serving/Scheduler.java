@@ -4,6 +4,7 @@ import dev.arborist.model.gen.BatchDecoder;
 import dev.arborist.model.gen.FinishReason;
 import dev.arborist.model.instrument.Instrumentation;
 import dev.arborist.model.nn.KvCache;
+import dev.arborist.model.tokenizer.Detokenizer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;

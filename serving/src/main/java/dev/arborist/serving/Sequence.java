@@ -2,6 +2,7 @@ package dev.arborist.serving;
 
 import dev.arborist.model.gen.FinishReason;
 import dev.arborist.model.gen.Sampler;
+import dev.arborist.model.tokenizer.Detokenizer;
 
 /**
  * One request inside the scheduler: its prompt, sampling state, KV-cache slot and timings. Only

@@ -1,5 +1,6 @@
 package dev.arborist.serving;
 
+import dev.arborist.serving.kafka.TelemetryConfig;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,9 +16,11 @@ import java.time.Duration;
  * @param queueCapacity requests waiting for a slot before new ones get 429
  * @param maxBodyBytes larger request bodies get 413
  * @param drainTimeout how long shutdown waits for in-flight requests before cancelling them
+ * @param telemetry where to publish request events to Kafka; null publishes nothing
  */
 public record ServingConfig(
-        Path modelDir, String modelName, String host, int port, int maxBatch, int queueCapacity, long maxBodyBytes, Duration drainTimeout) {
+        Path modelDir, String modelName, String host, int port, int maxBatch, int queueCapacity, long maxBodyBytes, Duration drainTimeout,
+        TelemetryConfig telemetry) {
 
     public ServingConfig {
         if (modelDir == null) {
@@ -32,17 +35,28 @@ public record ServingConfig(
         modelName = modelName == null || modelName.isBlank() ? modelDir.getFileName().toString() : modelName;
     }
 
+    /** Without telemetry. */
+    public ServingConfig(
+            Path modelDir, String modelName, String host, int port, int maxBatch, int queueCapacity, long maxBodyBytes, Duration drainTimeout) {
+        this(modelDir, modelName, host, port, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, null);
+    }
+
     /** Defaults: all interfaces, port 8000, batch 8, queue 64, 1 MiB bodies, 30 s drain. */
     public static ServingConfig of(Path modelDir) {
         return new ServingConfig(modelDir, null, "0.0.0.0", 8000, 8, 64, 1 << 20, Duration.ofSeconds(30));
     }
 
     public ServingConfig withPort(int newPort) {
-        return new ServingConfig(modelDir, modelName, host, newPort, maxBatch, queueCapacity, maxBodyBytes, drainTimeout);
+        return new ServingConfig(modelDir, modelName, host, newPort, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, telemetry);
     }
 
     public ServingConfig withLimits(int newMaxBatch, int newQueueCapacity, long newMaxBodyBytes) {
-        return new ServingConfig(modelDir, modelName, host, port, newMaxBatch, newQueueCapacity, newMaxBodyBytes, drainTimeout);
+        return new ServingConfig(modelDir, modelName, host, port, newMaxBatch, newQueueCapacity, newMaxBodyBytes, drainTimeout, telemetry);
+    }
+
+    /** Publishes request events to Kafka as {@code newTelemetry} says (null: not at all). */
+    public ServingConfig withTelemetry(TelemetryConfig newTelemetry) {
+        return new ServingConfig(modelDir, modelName, host, port, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, newTelemetry);
     }
 
     public JsonObject toJson() {
@@ -54,7 +68,8 @@ public record ServingConfig(
                 .put("maxBatch", maxBatch)
                 .put("queueCapacity", queueCapacity)
                 .put("maxBodyBytes", maxBodyBytes)
-                .put("drainTimeoutMs", drainTimeout.toMillis());
+                .put("drainTimeoutMs", drainTimeout.toMillis())
+                .put("telemetry", telemetry == null ? null : telemetry.toJson());
     }
 
     public static ServingConfig fromJson(JsonObject json) {
@@ -66,6 +81,7 @@ public record ServingConfig(
                 json.getInteger("maxBatch", 8),
                 json.getInteger("queueCapacity", 64),
                 json.getLong("maxBodyBytes", 1L << 20),
-                Duration.ofMillis(json.getLong("drainTimeoutMs", 30_000L)));
+                Duration.ofMillis(json.getLong("drainTimeoutMs", 30_000L)),
+                json.getJsonObject("telemetry") == null ? null : TelemetryConfig.fromJson(json.getJsonObject("telemetry")));
     }
 }

@@ -2,6 +2,7 @@ package dev.arborist.serving;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.Timer;
@@ -103,6 +104,11 @@ public final class ServingMetrics implements RequestListener, AutoCloseable {
     }
 
     /** The Prometheus text exposition of every meter. */
+    /** The registry behind {@code /metrics}, for meters kept elsewhere (telemetry). */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
     public String scrape() {
         return registry.scrape();
     }

@@ -1,8 +1,10 @@
 package dev.arborist.serving;
 
+import dev.arborist.serving.kafka.TelemetryProducer;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,8 +20,10 @@ public final class ServingServer {
     private final ServingConfig config;
     private final ApiVerticle api;
     private final String deploymentId;
+    private final TelemetryProducer telemetry; // null without a Kafka bootstrap
 
-    private ServingServer(Vertx vertx, boolean ownsVertx, Scheduler scheduler, ServingMetrics metrics, ServingConfig config, ApiVerticle api, String deploymentId) {
+    private ServingServer(Vertx vertx, boolean ownsVertx, Scheduler scheduler, ServingMetrics metrics, ServingConfig config, ApiVerticle api,
+            String deploymentId, TelemetryProducer telemetry) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.scheduler = scheduler;
@@ -27,6 +31,7 @@ public final class ServingServer {
         this.config = config;
         this.api = api;
         this.deploymentId = deploymentId;
+        this.telemetry = telemetry;
     }
 
     /** Starts on a Vert.x instance of its own, closed again by {@link #close()}. */
@@ -38,7 +43,8 @@ public final class ServingServer {
     /**
      * Starts on {@code vertx}, which the caller keeps.
      *
-     * @param listeners told about every finished request, besides the metrics
+     * @param listeners told about every finished request, besides the metrics (and the Kafka
+     *     telemetry when the config has it)
      */
     public static Future<ServingServer> start(Vertx vertx, ServingConfig config, List<RequestListener> listeners) {
         return start(vertx, config, listeners, false);
@@ -46,17 +52,25 @@ public final class ServingServer {
 
     private static Future<ServingServer> start(Vertx vertx, ServingConfig config, List<RequestListener> listeners, boolean ownsVertx) {
         ServingMetrics metrics = new ServingMetrics();
+        TelemetryProducer telemetry = config.telemetry() == null ? null : new TelemetryProducer(config.telemetry(), metrics.registry());
+        List<RequestListener> others = new ArrayList<>(listeners);
+        if (telemetry != null) {
+            others.add(telemetry);
+        }
         RequestListener all = record -> {
             metrics.onCompleted(record);
-            listeners.forEach(l -> l.onCompleted(record));
+            others.forEach(l -> l.onCompleted(record));
         };
         Scheduler scheduler = new Scheduler(() -> LoadedModel.load(config.modelName(), config.modelDir()),
                 config.maxBatch(), config.queueCapacity(), metrics, all);
         ApiVerticle api = new ApiVerticle(scheduler, metrics);
         return vertx.deployVerticle(api, new DeploymentOptions().setConfig(config.toJson()))
                 .onSuccess(id -> scheduler.start())
-                .map(id -> new ServingServer(vertx, ownsVertx, scheduler, metrics, config, api, id))
-                .onFailure(e -> metrics.close());
+                .map(id -> new ServingServer(vertx, ownsVertx, scheduler, metrics, config, api, id, telemetry))
+                .onFailure(e -> {
+                    closeTelemetry(telemetry);
+                    metrics.close();
+                });
     }
 
     /** The bound port (the real one when the config asked for 0). */
@@ -72,7 +86,13 @@ public final class ServingServer {
     /** Stops taking requests, lets the running ones finish (up to the drain timeout), then shuts down. */
     public Future<Void> close() {
         Future<Void> drained = Future.fromCompletionStage(scheduler.drain(config.drainTimeout()), vertx.getOrCreateContext());
-        Future<Void> stopped = drained.compose(v -> vertx.undeploy(deploymentId)).onComplete(v -> metrics.close());
+        // Telemetry closes after the drain so the last requests' events go out; it blocks, so off the event loop.
+        Future<Void> stopped = drained.compose(v -> vertx.undeploy(deploymentId))
+                .eventually(() -> vertx.executeBlocking(() -> {
+                    closeTelemetry(telemetry);
+                    return null;
+                }, false))
+                .onComplete(v -> metrics.close());
         if (!ownsVertx) {
             return stopped;
         }
@@ -80,5 +100,11 @@ public final class ServingServer {
         java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
         stopped.onComplete(ar -> vertx.close().onComplete(x -> closed.complete(null)));
         return Future.fromCompletionStage(closed);
+    }
+
+    private static void closeTelemetry(TelemetryProducer telemetry) {
+        if (telemetry != null) {
+            telemetry.close();
+        }
     }
 }

@@ -1,6 +1,5 @@
-package dev.arborist.serving;
+package dev.arborist.model.tokenizer;
 
-import dev.arborist.model.tokenizer.TextTokenizer;
 import java.util.Arrays;
 
 /**
@@ -8,18 +7,18 @@ import java.util.Arrays;
  * most the context length) so that byte-level pieces of one character come out whole: while the
  * text ends in U+FFFD the character is still incomplete and nothing is emitted.
  */
-final class Detokenizer {
+public final class Detokenizer {
     private final TextTokenizer tokenizer;
     private int[] ids = new int[16];
     private int count;
     private int emitted;
 
-    Detokenizer(TextTokenizer tokenizer) {
+    public Detokenizer(TextTokenizer tokenizer) {
         this.tokenizer = tokenizer;
     }
 
     /** @return the new text after {@code token}, possibly empty */
-    String add(int token) {
+    public String add(int token) {
         if (count == ids.length) {
             ids = Arrays.copyOf(ids, count * 2);
         }
