@@ -85,8 +85,7 @@ class TelemetryTest {
             assertThat(second.getInteger("completion_tokens")).isEqualTo(1);
             assertThat(second.getValue("inter_token_seconds")).isNull(); // one token: no gap to average
 
-            String metrics = await(http.get("/metrics")).bodyAsString();
-            assertThat(metrics).contains("arborist_telemetry_sent_total 2.0", "arborist_telemetry_dropped_total 0.0",
+            awaitMetrics(http, "arborist_telemetry_sent_total 2.0", "arborist_telemetry_dropped_total 0.0",
                     "arborist_telemetry_connected 1.0");
             await(server.close());
         }
@@ -101,8 +100,7 @@ class TelemetryTest {
         for (int i = 0; i < 3; i++) {
             assertThat(await(http.post("/v1/completions", Http.completion("the", 2))).statusCode()).isEqualTo(200);
         }
-        String metrics = await(http.get("/metrics")).bodyAsString();
-        assertThat(metrics).contains("arborist_telemetry_dropped_total 2.0", "arborist_telemetry_sent_total 0.0",
+        awaitMetrics(http, "arborist_telemetry_dropped_total 2.0", "arborist_telemetry_sent_total 0.0",
                 "arborist_telemetry_connected 0.0");
         await(server.close());
     }
@@ -118,7 +116,7 @@ class TelemetryTest {
             assertThat(await(http.post("/v1/completions", Http.completion("the", 2))).statusCode()).isEqualTo(200);
             List<ConsumerRecord<String, String>> records = consume(kafka.bootstrapServers(), 2);
             assertThat(records).extracting(r -> new JsonObject(r.value()).getString("deployment")).containsOnly("tiny-late");
-            assertThat(await(http.get("/metrics")).bodyAsString()).contains("arborist_telemetry_connected 1.0");
+            awaitMetrics(http, "arborist_telemetry_sent_total 2.0", "arborist_telemetry_connected 1.0");
             await(server.close());
         }
     }
@@ -146,6 +144,20 @@ class TelemetryTest {
         }
         assertThat(records).hasSize(count);
         return records;
+    }
+
+    /**
+     * Scrapes until every line is there: the scheduler reports a request to its listeners just
+     * after the response, and the sent counter moves on the ack, just after the consumer sees it.
+     */
+    private static void awaitMetrics(Http http, String... lines) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String metrics = await(http.get("/metrics")).bodyAsString();
+        while (!List.of(lines).stream().allMatch(metrics::contains) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            metrics = await(http.get("/metrics")).bodyAsString();
+        }
+        assertThat(metrics).contains(lines);
     }
 
     private static <T> T await(Future<T> future) throws Exception {

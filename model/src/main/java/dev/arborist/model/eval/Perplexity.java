@@ -4,9 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.arborist.model.nn.CausalContext;
-import dev.arborist.model.nn.ForwardContext;
 import dev.arborist.model.nn.Transformer;
-import java.util.function.IntConsumer;
 
 /**
  * Perplexity exp(mean NLL) over non-overlapping windows of a token stream: each token after the
@@ -19,16 +17,11 @@ public final class Perplexity {
     public record Result(double perplexity, double meanNll, long tokens) {}
 
     public static Result evaluate(Transformer model, int[] tokens, int window, int batch) {
-        return evaluate(model, tokens, window, batch, Integer.MAX_VALUE, done -> {}, null);
+        return evaluate(model, tokens, window, batch, Integer.MAX_VALUE);
     }
 
-    /**
-     * @param maxWindows evaluate at most this many windows (from the start)
-     * @param progress receives the number of windows done
-     * @param contextFactory builds each batch's context (e.g. with instrumentation); null for plain
-     */
-    public static Result evaluate(Transformer model, int[] tokens, int window, int batch, int maxWindows,
-                                  IntConsumer progress, java.util.function.Function<NDManager, ForwardContext> contextFactory) {
+    /** @param maxWindows evaluate at most this many windows (from the start) */
+    public static Result evaluate(Transformer model, int[] tokens, int window, int batch, int maxWindows) {
         int length = Math.min(window, model.config().maxPositions());
         int windows = Math.min(maxWindows, (tokens.length - 1) / length);
         if (windows < 1) {
@@ -44,12 +37,11 @@ public final class Perplexity {
             }
             try (NDManager scratch = model.weights().embed().getManager().newSubManager();
                  NDScope scope = new NDScope()) {
-                ForwardContext ctx = contextFactory == null ? new CausalContext(scratch, length) : contextFactory.apply(scratch);
-                NDArray nll = NextTokenLoss.perToken(model, NextTokenLoss.windows(scratch, tokens, starts, length), ctx);
+                NDArray nll = NextTokenLoss.perToken(model, NextTokenLoss.windows(scratch, tokens, starts, length),
+                        new CausalContext(scratch, length));
                 sum += nll.sum().getFloat();
                 count += nll.size();
             }
-            progress.accept(first + n);
         }
         double mean = sum / count;
         return new Result(Math.exp(mean), mean, count);

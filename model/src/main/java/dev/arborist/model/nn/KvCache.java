@@ -50,9 +50,6 @@ public final class KvCache implements AutoCloseable {
         free.add(slot);
     }
 
-    public synchronized int freeSlots() {
-        return free.size();
-    }
 
     public int slots() {
         return lengths.length;
@@ -70,10 +67,6 @@ public final class KvCache implements AutoCloseable {
         lengths[slot] += tokens;
     }
 
-    /** Discards the cached tokens beyond {@code length} (e.g. to re-run a prompt). */
-    public void truncate(int slot, int length) {
-        lengths[slot] = Math.min(lengths[slot], length);
-    }
 
     NDArray keys(int layer) {
         return keys[layer];

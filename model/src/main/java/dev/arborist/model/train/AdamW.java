@@ -50,9 +50,6 @@ public final class AdamW {
         }
     }
 
-    public int stepCount() {
-        return step;
-    }
 
     public List<NDArray> firstMoments() {
         return firstMoments;

@@ -122,6 +122,6 @@ public final class Trainer {
     }
 
     private double validate(Transformer model) {
-        return Perplexity.evaluate(model, validationTokens, train.sequenceLength(), 8, 32, done -> {}, null).perplexity();
+        return Perplexity.evaluate(model, validationTokens, train.sequenceLength(), 8, 32).perplexity();
     }
 }

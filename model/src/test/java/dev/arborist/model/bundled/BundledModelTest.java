@@ -46,7 +46,7 @@ class BundledModelTest {
         int[] calib = TokenizedText.read(DIR.resolve("calib.txt"), tokenizer);
         int[] eval = TokenizedText.read(DIR.resolve("eval.txt"), tokenizer);
         double unigram = UnigramBaseline.perplexity(calib, eval, tokenizer.vocabSize());
-        double ppl = Perplexity.evaluate(model.transformer(), eval, 256, 8, 40, done -> {}, null).perplexity();
+        double ppl = Perplexity.evaluate(model.transformer(), eval, 256, 8, 40).perplexity();
         assertThat(ppl).isLessThan(unigram / 4);
     }
 
