@@ -101,12 +101,13 @@ public final class CachedContext extends ForwardContext {
         NDArray cachedK = cache.keys(layer);
         NDArray cachedV = cache.values(layer);
         for (int i = 0; i < slots.length; i++) {
-            NDIndex target = new NDIndex("{}, :, {}:{}", slots[i], starts[i], starts[i] + newLengths[i]);
-            NDIndex source = new NDIndex("{}, :, :{}", i, newLengths[i]);
+            // Built without format strings: parsing them was a visible share of a decode step.
+            NDIndex target = new NDIndex().addIndices(slots[i]).addAllDim().addSliceDim(starts[i], starts[i] + newLengths[i]);
+            NDIndex source = new NDIndex().addIndices(i).addAllDim().addSliceDim(0, newLengths[i]);
             cachedK.set(target, k.get(source));
             cachedV.set(target, v.get(source));
         }
-        NDIndex window = new NDIndex(":, :, :{}", keyLength);
+        NDIndex window = new NDIndex().addAllDim().addAllDim().addSliceDim(0, keyLength);
         return new NDList(
                 cachedK.get(new NDIndex("{}", slotIndex)).get(window),
                 cachedV.get(new NDIndex("{}", slotIndex)).get(window));

@@ -42,7 +42,7 @@ final class MoeLayer {
         NDList outputs = new NDList();
         for (int e = 0; e < w.numExperts(); e++) {
             if (dispatch.count(e) > 0) {
-                NDArray xe = routed.get(new NDIndex("{}:{}", dispatch.start(e), dispatch.start(e) + dispatch.count(e)));
+                NDArray xe = routed.get(new NDIndex().addSliceDim(dispatch.start(e), dispatch.start(e) + dispatch.count(e)));
                 outputs.add(FeedForward.forward(xe, w.experts().get(e), layer, e, obs, ctx));
             }
         }

@@ -38,8 +38,8 @@ final class Rope {
         Shape table = new Shape(ps.get(0), 1, ps.get(1), -1);
         NDArray c = cos.get(byPosition).reshape(table); // (B, 1, T, hs)
         NDArray s = sin.get(byPosition).reshape(table);
-        NDArray x1 = x.get(new NDIndex("..., :{}", half));
-        NDArray x2 = x.get(new NDIndex("..., {}:", half));
+        NDArray x1 = x.get(new NDIndex().addEllipseDim().addSliceDim(0, half));
+        NDArray x2 = x.get(new NDIndex().addEllipseDim().addSliceDim(half, 2L * half));
         NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), -1);
         return x.mul(c).add(rotated.mul(s));
     }
