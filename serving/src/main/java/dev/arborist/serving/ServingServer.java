@@ -67,10 +67,10 @@ public final class ServingServer {
         return vertx.deployVerticle(api, new DeploymentOptions().setConfig(config.toJson()))
                 .onSuccess(id -> scheduler.start())
                 .map(id -> new ServingServer(vertx, ownsVertx, scheduler, metrics, config, api, id, telemetry))
-                .onFailure(e -> {
+                .onFailure(e -> vertx.executeBlocking(() -> { // close() joins the drainer: not on the event loop
                     closeTelemetry(telemetry);
-                    metrics.close();
-                });
+                    return null;
+                }, false).onComplete(v -> metrics.close()));
     }
 
     /** The bound port (the real one when the config asked for 0). */
