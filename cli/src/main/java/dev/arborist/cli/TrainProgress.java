@@ -16,7 +16,9 @@ final class TrainProgress implements TrainListener, AutoCloseable {
 
     TrainProgress(int steps) {
         this.bar = new ProgressBarBuilder().setTaskName("train").setInitialMax(steps)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).build();
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000)
+                .setMaxRenderedLength(140) // room for loss, learning rate, tokens/s and validation perplexity
+                .build();
     }
 
     void log(String message) {
