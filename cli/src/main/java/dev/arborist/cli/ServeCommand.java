@@ -4,6 +4,8 @@ import dev.arborist.serving.ServingConfig;
 import dev.arborist.serving.ServingServer;
 import dev.arborist.serving.kafka.EmbeddedKafka;
 import dev.arborist.serving.kafka.TelemetryConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--deployment", defaultValue = "default", description = "Deployment id: the key of telemetry events (default: ${DEFAULT-VALUE}).")
     String deployment;
 
+    @Option(names = "--admin-token-file", description = "File holding the bearer token of the /admin API (plan, rollback); without it /admin is off.")
+    Path adminTokenFile;
+
     @ArgGroup(exclusive = true)
     Broker broker;
 
@@ -52,11 +57,15 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be in 0..65535, got " + port);
         }
+        String adminToken = adminToken();
         EmbeddedKafka kafka = broker != null && broker.embedded ? EmbeddedKafka.start() : null;
         String bootstrap = kafka != null ? kafka.bootstrapServers() : broker == null ? null : broker.bootstrap;
         ServingConfig base = ServingConfig.of(model.model);
         ServingConfig config = new ServingConfig(base.modelDir(), base.modelName(), host, port, maxBatch, queue,
                 base.maxBodyBytes(), base.drainTimeout());
+        if (adminToken != null) {
+            config = config.withAdminToken(adminToken);
+        }
         if (bootstrap != null) {
             config = config.withTelemetry(TelemetryConfig.of(bootstrap, deployment));
             System.err.println("arborist serve: telemetry to Kafka at " + bootstrap + " (deployment " + deployment + ")");
@@ -77,5 +86,19 @@ final class ServeCommand implements Callable<Integer> {
         System.err.printf("arborist serve: listening on http://%s:%d, loading %s...%n", host, server.port(), model.model);
         stopped.await();
         return 0;
+    }
+
+    private String adminToken() throws java.io.IOException {
+        if (adminTokenFile == null) {
+            return null;
+        }
+        if (!Files.isRegularFile(adminTokenFile)) {
+            throw new IllegalArgumentException("admin token file not found: " + adminTokenFile);
+        }
+        String token = Files.readString(adminTokenFile).strip();
+        if (token.length() < 16) {
+            throw new IllegalArgumentException("the admin token in " + adminTokenFile + " is too short: use at least 16 characters");
+        }
+        return token;
     }
 }

@@ -16,6 +16,9 @@ class ServeCommandTest {
         CliFixture.Run both = CliFixture.run("serve", "--kafka", "127.0.0.1:9092", "--embedded-kafka");
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.err()).contains("mutually exclusive");
+        CliFixture.Run token = CliFixture.run("serve", "--admin-token-file", "/nonexistent/token");
+        assertThat(token.exitCode()).isEqualTo(2);
+        assertThat(token.err()).contains("admin token file not found");
         CliFixture.Run kafka = CliFixture.run("kafka", "--port", "-1");
         assertThat(kafka.err()).contains("--port must be in 0..65535");
     }

@@ -38,6 +38,23 @@ public final class ApiError extends RuntimeException {
                 "Content-Type must be application/json, got " + (contentType == null ? "none" : contentType), null, null);
     }
 
+    public static ApiError unauthorized() {
+        return new ApiError(401, "invalid_request_error", "missing or invalid bearer token for the admin API", null, "invalid_api_key");
+    }
+
+    public static ApiError notFound(String message, String param) {
+        return new ApiError(404, "invalid_request_error", message, param, "not_found");
+    }
+
+    public static ApiError conflict(String message) {
+        return new ApiError(409, "invalid_request_error", message, null, "conflict");
+    }
+
+    /** A plan artifact that cannot be served: corrupted, built for another model, or failing warm-up. */
+    public static ApiError planRejected(String message) {
+        return new ApiError(422, "invalid_request_error", message, "path", "plan_rejected");
+    }
+
     public static ApiError overloaded() {
         return new ApiError(429, "rate_limit_error", "the server is busy: the request queue is full, retry later", null, "queue_full");
     }

@@ -11,16 +11,18 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.TimeUnit;
 
-/** The HTTP API: OpenAI-compatible endpoints, health and metrics. Never runs the model. */
+/** The HTTP API: OpenAI-compatible endpoints, health, metrics and (with a token) admin. Never runs the model. */
 final class ApiVerticle extends VerticleBase {
     private final Scheduler scheduler;
     private final ServingMetrics metrics;
+    private final PlanLoader planLoader;
     private ServingConfig config;
     private HttpServer server;
 
-    ApiVerticle(Scheduler scheduler, ServingMetrics metrics) {
+    ApiVerticle(Scheduler scheduler, ServingMetrics metrics, PlanLoader planLoader) {
         this.scheduler = scheduler;
         this.metrics = metrics;
+        this.planLoader = planLoader;
     }
 
     @Override
@@ -36,6 +38,14 @@ final class ApiVerticle extends VerticleBase {
         router.get("/health/live").handler(ctx -> ctx.response().end("ok"));
         router.get("/health/ready").handler(this::ready);
         router.get("/metrics").handler(this::metrics);
+        if (config.adminToken() != null) { // no token configured: no admin API at all (404)
+            AdminHandler admin = new AdminHandler(config.adminToken(), planLoader, scheduler);
+            router.route("/admin/*").handler(admin::authorize);
+            router.post("/admin/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+            router.get("/admin/plan").handler(admin::plan);
+            router.post("/admin/plan").handler(this::requireJson).handler(admin::load);
+            router.post("/admin/rollback").handler(admin::rollback);
+        }
         router.route().failureHandler(this::failure);
         server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
         return server.requestHandler(router).listen();
@@ -90,7 +100,7 @@ final class ApiVerticle extends VerticleBase {
         } else {
             error = ApiError.internal("internal error: " + (ctx.failure() == null ? "unknown" : ctx.failure().getMessage()));
         }
-        if (error.status() >= 400 && error.status() < 500 && error.status() != 429) {
+        if (error.status() >= 400 && error.status() < 500 && error.status() != 429 && !ctx.request().path().startsWith("/admin")) {
             metrics.refused("invalid");
         }
         Responders.sendJson(ctx.response(), error.status(), error.toJson());

@@ -8,7 +8,9 @@ import dev.arborist.model.tokenizer.Detokenizer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +23,11 @@ import org.slf4j.LoggerFactory;
  * Continuous batching on one dedicated model thread. Each step admits waiting sequences into free
  * KV-cache slots (their prefill rows share the step with everyone else's decode row), runs one
  * {@link BatchDecoder} step, and lets finished or cancelled sequences leave and free their slot.
- * The thread loads and warms up the model itself, so DJL is only ever used from it.
+ * The thread loads and warms up the model itself.
+ *
+ * <p>Hot swap: a sequence is admitted on the {@link ModelVersions#current() current} version and
+ * keeps it until it finishes. Versions cannot share a forward pass, so each step runs one decoder
+ * step per version present in the batch (one, except right after a switch).
  */
 final class Scheduler {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -40,6 +46,7 @@ final class Scheduler {
     private volatile long drainDeadline = Long.MAX_VALUE;
     private volatile int runningCount; // running.size() for the gauge, which reads from other threads
     private String modelName = "";
+    private volatile ModelVersions versions; // set once the model is ready
 
     Scheduler(Supplier<LoadedModel> loader, int maxBatch, int queueCapacity, ServingMetrics metrics, RequestListener listener) {
         this.loader = loader;
@@ -63,6 +70,16 @@ final class Scheduler {
     /** The loaded model, or null while it loads or when loading failed. */
     LoadedModel model() {
         return ready.isDone() && !ready.isCompletedExceptionally() ? ready.join() : null;
+    }
+
+    /** The served versions, or null while the model loads or when loading failed. */
+    ModelVersions versions() {
+        return versions;
+    }
+
+    /** A cache for a new version, sized like the dense one. */
+    KvCache newCache(dev.arborist.model.nn.Transformer transformer, ai.djl.ndarray.NDManager manager, int contextLength) {
+        return transformer.newCache(manager, maxBatch, contextLength);
     }
 
     /** @return false when the waiting queue is full (the caller answers 429) */
@@ -97,9 +114,15 @@ final class Scheduler {
             BatchDecoder decoder = new BatchDecoder(model.model().manager());
             warmUp(model, cache, decoder);
             modelName = model.name();
+            versions = new ModelVersions(ModelVersion.dense(model.model().transformer(), cache));
+            metrics.servingVersion(versions.current());
             ready.complete(model);
             LOG.info("model {} ready: batch {}, context {}", model.name(), maxBatch, model.contextLength());
-            loop(new Step(model, cache, decoder));
+            try {
+                loop(new Step(model, decoder));
+            } finally {
+                versions.all().forEach(ModelVersion::close);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failAll(ApiError.unavailable("the server stopped"));
@@ -126,7 +149,8 @@ final class Scheduler {
                 break;
             }
             admit(step);
-            dropCancelled(step.cache);
+            dropCancelled();
+            freeRetired();
             if (running.isEmpty()) {
                 Sequence next = waiting.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
                 if (next != null) {
@@ -151,58 +175,78 @@ final class Scheduler {
             finish(s, RequestRecord.Outcome.CANCELLED);
             return;
         }
-        s.admit(step.cache.acquire(), new Detokenizer(step.model.tokenizer()));
+        ModelVersion version = versions.current();
+        s.admit(version, version.cache().acquire(), new Detokenizer(step.model.tokenizer()));
         running.add(s);
         runningCount = running.size();
     }
 
-    private void dropCancelled(KvCache cache) {
+    private void dropCancelled() {
         for (Iterator<Sequence> it = running.iterator(); it.hasNext(); ) {
             Sequence s = it.next();
             if (s.cancelled()) {
                 it.remove();
-                cache.release(s.slot());
+                s.version().cache().release(s.slot());
                 finish(s, RequestRecord.Outcome.CANCELLED);
             }
         }
     }
 
+    /** Frees versions that were switched away from twice, once their last sequence is done. */
+    private void freeRetired() {
+        for (ModelVersion v : versions.takeRetired(v -> running.stream().anyMatch(s -> s.version() == v))) {
+            LOG.info("freeing model version {}", v.id());
+            v.close();
+        }
+    }
+
     private void runStep(Step step) {
-        int n = running.size();
+        Map<ModelVersion, List<Sequence>> byVersion = new LinkedHashMap<>();
+        for (Sequence s : running) {
+            byVersion.computeIfAbsent(s.version(), v -> new ArrayList<>()).add(s);
+        }
+        List<Sequence> still = new ArrayList<>(running.size());
+        byVersion.forEach((version, batch) -> still.addAll(runStep(step.decoder, version, batch)));
+        running.clear();
+        running.addAll(still);
+    }
+
+    /** One decoder step for the sequences of one version. @return those that go on */
+    private List<Sequence> runStep(BatchDecoder decoder, ModelVersion version, List<Sequence> batch) {
+        int n = batch.size();
         int[] slots = new int[n];
         int[][] feeds = new int[n][];
         for (int i = 0; i < n; i++) {
-            slots[i] = running.get(i).slot();
-            feeds[i] = running.get(i).feed();
+            slots[i] = batch.get(i).slot();
+            feeds[i] = batch.get(i).feed();
         }
+        KvCache cache = version.cache();
         float[][] logits;
         try {
-            logits = step.decoder.step(step.model.model().transformer(), step.cache, slots, feeds, Instrumentation.OFF);
+            logits = decoder.step(version.transformer(), cache, slots, feeds, Instrumentation.OFF);
         } catch (RuntimeException e) {
-            LOG.error("decode step failed for {} sequences", n, e);
-            for (Sequence s : running) {
-                step.cache.release(s.slot());
+            LOG.error("decode step failed for {} sequences on version {}", n, version.id(), e);
+            for (Sequence s : batch) {
+                cache.release(s.slot());
                 s.sink().onError(ApiError.internal("decoding failed: " + e.getMessage()));
                 finish(s, RequestRecord.Outcome.ERROR);
             }
-            running.clear();
-            return;
+            return List.of();
         }
         List<Sequence> still = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Sequence s = running.get(i);
-            boolean cacheFull = step.cache.length(s.slot()) + 1 >= step.cache.capacity();
+            Sequence s = batch.get(i);
+            boolean cacheFull = cache.length(s.slot()) + 1 >= cache.capacity();
             FinishReason reason = s.advance(logits[i], cacheFull, metrics);
             if (reason == null) {
                 still.add(s);
             } else {
-                step.cache.release(s.slot());
+                cache.release(s.slot());
                 s.sink().onFinish(reason, s.usage());
                 finish(s, reason == FinishReason.STOP ? RequestRecord.Outcome.STOP : RequestRecord.Outcome.LENGTH);
             }
         }
-        running.clear();
-        running.addAll(still);
+        return still;
     }
 
     private void finish(Sequence s, RequestRecord.Outcome outcome) {
@@ -223,6 +267,6 @@ final class Scheduler {
         }
     }
 
-    /** What one decode step needs, fixed for the life of the loop. */
-    private record Step(LoadedModel model, KvCache cache, BatchDecoder decoder) {}
+    /** What every decode step needs, fixed for the life of the loop. */
+    private record Step(LoadedModel model, BatchDecoder decoder) {}
 }

@@ -18,6 +18,7 @@ final class Sequence {
     private final long submittedNanos = System.nanoTime();
     private volatile boolean cancelled;
     private Detokenizer detokenizer;
+    private ModelVersion version; // fixed at admission: the sequence finishes on it
     private int slot = -1;
     private int generated;
     private int lastToken = -1;
@@ -44,7 +45,8 @@ final class Sequence {
         return cancelled;
     }
 
-    void admit(int newSlot, Detokenizer newDetokenizer) {
+    void admit(ModelVersion newVersion, int newSlot, Detokenizer newDetokenizer) {
+        version = newVersion;
         slot = newSlot;
         detokenizer = newDetokenizer;
         admittedNanos = System.nanoTime();
@@ -52,6 +54,10 @@ final class Sequence {
 
     int slot() {
         return slot;
+    }
+
+    ModelVersion version() {
+        return version;
     }
 
     /** The tokens to append this step: the whole prompt first (prefill), then the last sampled token. */

@@ -17,10 +17,11 @@ import java.time.Duration;
  * @param maxBodyBytes larger request bodies get 413
  * @param drainTimeout how long shutdown waits for in-flight requests before cancelling them
  * @param telemetry where to publish request events to Kafka; null publishes nothing
+ * @param adminToken the bearer token the /admin API requires; null disables the admin API
  */
 public record ServingConfig(
         Path modelDir, String modelName, String host, int port, int maxBatch, int queueCapacity, long maxBodyBytes, Duration drainTimeout,
-        TelemetryConfig telemetry) {
+        TelemetryConfig telemetry, String adminToken) {
 
     public ServingConfig {
         if (modelDir == null) {
@@ -33,6 +34,14 @@ public record ServingConfig(
             throw new IllegalArgumentException("need maxBatch >= 1, queueCapacity >= 1, maxBodyBytes >= 1");
         }
         modelName = modelName == null || modelName.isBlank() ? modelDir.getFileName().toString() : modelName;
+        adminToken = adminToken == null || adminToken.isEmpty() ? null : adminToken;
+    }
+
+    /** Without an admin API. */
+    public ServingConfig(
+            Path modelDir, String modelName, String host, int port, int maxBatch, int queueCapacity, long maxBodyBytes, Duration drainTimeout,
+            TelemetryConfig telemetry) {
+        this(modelDir, modelName, host, port, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, telemetry, null);
     }
 
     /** Without telemetry. */
@@ -47,16 +56,21 @@ public record ServingConfig(
     }
 
     public ServingConfig withPort(int newPort) {
-        return new ServingConfig(modelDir, modelName, host, newPort, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, telemetry);
+        return new ServingConfig(modelDir, modelName, host, newPort, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, telemetry, adminToken);
     }
 
     public ServingConfig withLimits(int newMaxBatch, int newQueueCapacity, long newMaxBodyBytes) {
-        return new ServingConfig(modelDir, modelName, host, port, newMaxBatch, newQueueCapacity, newMaxBodyBytes, drainTimeout, telemetry);
+        return new ServingConfig(modelDir, modelName, host, port, newMaxBatch, newQueueCapacity, newMaxBodyBytes, drainTimeout, telemetry, adminToken);
     }
 
     /** Publishes request events to Kafka as {@code newTelemetry} says (null: not at all). */
     public ServingConfig withTelemetry(TelemetryConfig newTelemetry) {
-        return new ServingConfig(modelDir, modelName, host, port, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, newTelemetry);
+        return new ServingConfig(modelDir, modelName, host, port, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, newTelemetry, adminToken);
+    }
+
+    /** Enables the /admin API behind {@code token} (null: disables it). */
+    public ServingConfig withAdminToken(String token) {
+        return new ServingConfig(modelDir, modelName, host, port, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, telemetry, token);
     }
 
     public JsonObject toJson() {
@@ -69,7 +83,8 @@ public record ServingConfig(
                 .put("queueCapacity", queueCapacity)
                 .put("maxBodyBytes", maxBodyBytes)
                 .put("drainTimeoutMs", drainTimeout.toMillis())
-                .put("telemetry", telemetry == null ? null : telemetry.toJson());
+                .put("telemetry", telemetry == null ? null : telemetry.toJson())
+                .put("adminToken", adminToken);
     }
 
     public static ServingConfig fromJson(JsonObject json) {
@@ -82,6 +97,15 @@ public record ServingConfig(
                 json.getInteger("queueCapacity", 64),
                 json.getLong("maxBodyBytes", 1L << 20),
                 Duration.ofMillis(json.getLong("drainTimeoutMs", 30_000L)),
-                json.getJsonObject("telemetry") == null ? null : TelemetryConfig.fromJson(json.getJsonObject("telemetry")));
+                json.getJsonObject("telemetry") == null ? null : TelemetryConfig.fromJson(json.getJsonObject("telemetry")),
+                json.getString("adminToken"));
+    }
+
+    /** Never prints the admin token: configs end up in logs. */
+    @Override
+    public String toString() {
+        return "ServingConfig[modelDir=" + modelDir + ", modelName=" + modelName + ", host=" + host + ", port=" + port
+                + ", maxBatch=" + maxBatch + ", queueCapacity=" + queueCapacity + ", maxBodyBytes=" + maxBodyBytes
+                + ", drainTimeout=" + drainTimeout + ", telemetry=" + telemetry + ", adminToken=" + (adminToken == null ? "none" : "***") + "]";
     }
 }

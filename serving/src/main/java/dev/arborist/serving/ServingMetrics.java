@@ -3,6 +3,8 @@ package dev.arborist.serving;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.Timer;
@@ -15,6 +17,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
@@ -35,6 +39,11 @@ public final class ServingMetrics implements RequestListener, AutoCloseable {
     private final Timer endToEnd = histogram("arborist.e2e.request.latency", "Time from request arrival to its end", E2E);
     private final Counter promptTokens = Counter.builder("arborist.prompt.tokens").description("Prompt tokens processed").register(registry);
     private final Counter generationTokens = Counter.builder("arborist.generation.tokens").description("Tokens generated").register(registry);
+    private final Timer swapDuration = Timer.builder("arborist.swap.duration")
+            .description("Time from a plan load request to the switch: read, verify, apply, warm up").register(registry);
+    private final AtomicReference<Double> sparsity = new AtomicReference<>(0.0);
+    private final MultiGauge modelInfo = MultiGauge.builder("arborist.model.info")
+            .description("1 for the plan now served (plan_id \"dense\" for the unpruned model)").register(registry);
 
     public ServingMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -47,6 +56,9 @@ public final class ServingMetrics implements RequestListener, AutoCloseable {
         }
         requests("rejected");
         requests("invalid");
+        swaps("ok");
+        swaps("rejected");
+        Gauge.builder("arborist.model.sparsity", () -> sparsity.get()).description("Overall sparsity of the served version").register(registry);
     }
 
     private static PrometheusMeterRegistry newRegistry() {
@@ -72,6 +84,28 @@ public final class ServingMetrics implements RequestListener, AutoCloseable {
 
     private Counter requests(String status) {
         return Counter.builder("arborist.requests").description("Requests by how they ended").tag("status", status).register(registry);
+    }
+
+    private Counter swaps(String result) {
+        return Counter.builder("arborist.swaps").description("Plan swaps and rollbacks by result").tag("result", result).register(registry);
+    }
+
+    /** A switch (plan load or rollback) took effect. */
+    void swapped(long nanos, ModelVersion now) {
+        swaps("ok").increment();
+        swapDuration.record(nanos, TimeUnit.NANOSECONDS);
+        servingVersion(now);
+    }
+
+    /** A plan was refused; serving stays on the current version. */
+    void swapRejected() {
+        swaps("rejected").increment();
+    }
+
+    /** Points sparsity and model info at {@code now}. */
+    void servingVersion(ModelVersion now) {
+        sparsity.set(now.sparsity());
+        modelInfo.register(List.of(MultiGauge.Row.of(Tags.of("plan_id", now.id()), 1)), true);
     }
 
     /** Gauges over the scheduler's queues; they read the suppliers at scrape time. */

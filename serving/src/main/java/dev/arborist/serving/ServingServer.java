@@ -21,9 +21,10 @@ public final class ServingServer {
     private final ApiVerticle api;
     private final String deploymentId;
     private final TelemetryProducer telemetry; // null without a Kafka bootstrap
+    private final PlanLoader planLoader;
 
     private ServingServer(Vertx vertx, boolean ownsVertx, Scheduler scheduler, ServingMetrics metrics, ServingConfig config, ApiVerticle api,
-            String deploymentId, TelemetryProducer telemetry) {
+            String deploymentId, TelemetryProducer telemetry, PlanLoader planLoader) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.scheduler = scheduler;
@@ -32,6 +33,7 @@ public final class ServingServer {
         this.api = api;
         this.deploymentId = deploymentId;
         this.telemetry = telemetry;
+        this.planLoader = planLoader;
     }
 
     /** Starts on a Vert.x instance of its own, closed again by {@link #close()}. */
@@ -63,11 +65,13 @@ public final class ServingServer {
         };
         Scheduler scheduler = new Scheduler(() -> LoadedModel.load(config.modelName(), config.modelDir()),
                 config.maxBatch(), config.queueCapacity(), metrics, all);
-        ApiVerticle api = new ApiVerticle(scheduler, metrics);
+        PlanLoader planLoader = new PlanLoader(scheduler, metrics);
+        ApiVerticle api = new ApiVerticle(scheduler, metrics, planLoader);
         return vertx.deployVerticle(api, new DeploymentOptions().setConfig(config.toJson()))
                 .onSuccess(id -> scheduler.start())
-                .map(id -> new ServingServer(vertx, ownsVertx, scheduler, metrics, config, api, id, telemetry))
+                .map(id -> new ServingServer(vertx, ownsVertx, scheduler, metrics, config, api, id, telemetry, planLoader))
                 .onFailure(e -> vertx.executeBlocking(() -> { // close() joins the drainer: not on the event loop
+                    planLoader.close();
                     closeTelemetry(telemetry);
                     return null;
                 }, false).onComplete(v -> metrics.close()));
@@ -85,6 +89,7 @@ public final class ServingServer {
 
     /** Stops taking requests, lets the running ones finish (up to the drain timeout), then shuts down. */
     public Future<Void> close() {
+        planLoader.close(); // no swap starts during the drain
         Future<Void> drained = Future.fromCompletionStage(scheduler.drain(config.drainTimeout()), vertx.getOrCreateContext());
         // Telemetry closes after the drain so the last requests' events go out; it blocks, so off the event loop.
         Future<Void> stopped = drained.compose(v -> vertx.undeploy(deploymentId))
