@@ -46,6 +46,24 @@ public final class ApiError extends RuntimeException {
         return new ApiError(404, "invalid_request_error", message, param, "not_found");
     }
 
+    /** No route serves this path. */
+    public static ApiError unknownRoute(String method, String path) {
+        return new ApiError(404, "invalid_request_error", "Unknown request URL: " + method + " " + path, null, "unknown_url");
+    }
+
+    /** The path exists but not for this method. */
+    public static ApiError methodNotAllowed(String method, String path) {
+        return new ApiError(405, "invalid_request_error", "Method " + method + " is not allowed for " + path, null, "method_not_allowed");
+    }
+
+    /** Any other client error the router produces by itself (400, 406, ...), keeping its status. */
+    public static ApiError clientError(int status, String message) {
+        if (status < 400 || status >= 500) {
+            throw new IllegalArgumentException("not a client error status: " + status);
+        }
+        return new ApiError(status, "invalid_request_error", message, null, null);
+    }
+
     public static ApiError conflict(String message) {
         return new ApiError(409, "invalid_request_error", message, null, "conflict");
     }

@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /** The HTTP API: OpenAI-compatible endpoints, health, metrics and (with a token) admin. Never runs the model. */
 final class ApiVerticle extends VerticleBase {
+    /** Statuses Vert.x Web's router answers by itself (400: undecodable path); 500 covers an unexpected throw while routing. */
+    private static final int[] ROUTER_ERRORS = {400, 404, 405, 406, 413, 415, 500};
+
     private final Scheduler scheduler;
     private final ServingMetrics metrics;
     private final PlanLoader planLoader;
@@ -30,10 +33,10 @@ final class ApiVerticle extends VerticleBase {
         config = ServingConfig.fromJson(config());
         CompletionHandler completions = new CompletionHandler(scheduler, metrics);
         Router router = Router.router(vertx);
-        router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
-        router.post("/v1/*").handler(this::requireJson);
-        router.post("/v1/completions").handler(completions::completions);
-        router.post("/v1/chat/completions").handler(completions::chat);
+        // Body handling sits on each endpoint, not on /v1/*, so an unknown /v1 path is a 404 and not a 405.
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+        router.post("/v1/completions").handler(body).handler(this::requireJson).handler(completions::completions);
+        router.post("/v1/chat/completions").handler(body).handler(this::requireJson).handler(completions::chat);
         router.get("/v1/models").handler(this::models);
         router.get("/health/live").handler(ctx -> ctx.response().end("ok"));
         router.get("/health/ready").handler(this::ready);
@@ -46,7 +49,10 @@ final class ApiVerticle extends VerticleBase {
             router.post("/admin/plan").handler(this::requireJson).handler(admin::load);
             router.post("/admin/rollback").handler(admin::rollback);
         }
-        router.route().failureHandler(this::failure);
+        router.route().failureHandler(ctx -> failure(ctx, ctx.statusCode()));
+        for (int status : ROUTER_ERRORS) { // what the router answers by itself (no route, wrong method, bad URI)
+            router.errorHandler(status, ctx -> failure(ctx, status));
+        }
         server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
         return server.requestHandler(router).listen();
     }
@@ -88,21 +94,42 @@ final class ApiVerticle extends VerticleBase {
         ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
     }
 
-    /** Every failure becomes an OpenAI-style error body; the server carries on. */
-    private void failure(RoutingContext ctx) {
-        ApiError error;
-        if (ctx.failure() instanceof ApiError api) {
-            error = api;
-        } else if (ctx.statusCode() == 413) {
-            error = ApiError.tooLarge(config.maxBodyBytes());
-        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-            error = ApiError.invalid("bad request (" + ctx.statusCode() + ")", null);
-        } else {
-            error = ApiError.internal("internal error: " + (ctx.failure() == null ? "unknown" : ctx.failure().getMessage()));
-        }
-        if (error.status() >= 400 && error.status() < 500 && error.status() != 429 && !ctx.request().path().startsWith("/admin")) {
+    /** Every failure becomes an OpenAI-style error body with its status; the server carries on. */
+    private void failure(RoutingContext ctx, int status) {
+        ApiError error = toApiError(ctx, status);
+        if (error.status() >= 400 && error.status() < 500 && error.status() != 429 && !path(ctx).startsWith("/admin")) {
             metrics.refused("invalid");
         }
         Responders.sendJson(ctx.response(), error.status(), error.toJson());
+    }
+
+    /**
+     * Maps what failed, or the status the router chose, to an API error; only server faults become 5xx.
+     * An error handler is told its status: the router does not set it on the context (it stays -1).
+     */
+    private ApiError toApiError(RoutingContext ctx, int status) {
+        if (ctx.failure() instanceof ApiError api) {
+            return api;
+        }
+        String method = ctx.request().method().name();
+        String path = path(ctx);
+        return switch (status) {
+            case 404 -> ApiError.unknownRoute(method, path);
+            case 405 -> ApiError.methodNotAllowed(method, path);
+            case 413 -> ApiError.tooLarge(config.maxBodyBytes());
+            default -> status >= 400 && status < 500
+                    ? ApiError.clientError(status, "bad request (" + status + ")" + detail(ctx))
+                    : ApiError.internal("internal error: " + (ctx.failure() == null ? "unknown" : ctx.failure().getMessage()));
+        };
+    }
+
+    /** The request path; a malformed URI has none. */
+    private static String path(RoutingContext ctx) {
+        String path = ctx.request().path();
+        return path == null ? "" : path;
+    }
+
+    private static String detail(RoutingContext ctx) {
+        return ctx.failure() == null || ctx.failure().getMessage() == null ? "" : ": " + ctx.failure().getMessage();
     }
 }

@@ -27,7 +27,8 @@ final class CompletionHandler {
         handle(ctx, CompletionRequest.chat(JsonBodies.parse(ctx.body().buffer())), ResponseFormat.CHAT, "chatcmpl-");
     }
 
-    private void handle(RoutingContext ctx, CompletionRequest request, ResponseFormat format, String idPrefix) {
+    private void handle(RoutingContext ctx, CompletionRequest body, ResponseFormat format, String idPrefix) {
+        CompletionRequest request = body.withSloClassHeader(ctx.request().getHeader(CompletionRequest.SLO_CLASS_HEADER));
         LoadedModel model = scheduler.model();
         if (model == null) {
             throw ApiError.unavailable("the model is still loading");
@@ -45,7 +46,7 @@ final class CompletionHandler {
         TokenSink sink = streaming != null ? streaming : new Responders.Buffered(response, format, ids);
         Sampler sampler = Sampler.of(request.temperature(), request.topP(), request.seed());
         int eos = request.ignoreEos() ? -1 : model.tokenizer().eosId();
-        Sequence sequence = new Sequence(id, prompt, maxTokens, eos, sampler, TokenSink.onContext(context, sink));
+        Sequence sequence = new Sequence(id, prompt, maxTokens, eos, sampler, TokenSink.onContext(context, sink), request.sloClass());
         if (!scheduler.submit(sequence)) {
             metrics.refused("rejected");
             response.putHeader("Retry-After", "1");

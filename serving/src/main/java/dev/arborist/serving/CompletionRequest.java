@@ -2,6 +2,7 @@ package dev.arborist.serving;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.regex.Pattern;
 
 /**
  * The fields of a completion or chat request this server acts on, checked for type and range.
@@ -9,10 +10,30 @@ import io.vertx.core.json.JsonObject;
  * @param prompt the text to continue (chat messages already rendered by {@link ChatTemplate})
  * @param maxTokens null: as many as the context allows
  * @param ignoreEos vLLM's extension: keep generating past the end-of-sequence token
+ * @param sloClass the request's service class (e.g. {@code interactive}, {@code batch}); null when not given
  */
 record CompletionRequest(
         String model, String prompt, Integer maxTokens, double temperature, double topP, long seed,
-        boolean stream, boolean includeUsage, boolean ignoreEos) {
+        boolean stream, boolean includeUsage, boolean ignoreEos, String sloClass) {
+    /** The header a gateway sets; it wins over the body's {@code slo_class}. */
+    static final String SLO_CLASS_HEADER = "x-arborist-slo-class";
+    private static final Pattern SLO_CLASS = Pattern.compile("[a-z0-9_-]{1,32}");
+
+    /** This request with the SLO class of the {@value #SLO_CLASS_HEADER} header, if the request had one. */
+    CompletionRequest withSloClassHeader(String header) {
+        if (header == null) {
+            return this;
+        }
+        return new CompletionRequest(model, prompt, maxTokens, temperature, topP, seed, stream, includeUsage, ignoreEos,
+                sloClass(header, SLO_CLASS_HEADER));
+    }
+
+    private static String sloClass(String value, String where) {
+        if (value != null && !SLO_CLASS.matcher(value).matches()) {
+            throw ApiError.invalid(where + " must be 1 to 32 of a-z, 0-9, '_' and '-'", where);
+        }
+        return value;
+    }
 
     /** Reads a {@code /v1/completions} body ({@code prompt}: a string or an array of one string). */
     static CompletionRequest completion(JsonObject body) {
@@ -61,6 +82,6 @@ record CompletionRequest(
         JsonObject options = Fields.object(body, "stream_options");
         boolean includeUsage = options != null && Fields.bool(options, "include_usage", false);
         return new CompletionRequest(model, prompt, maxTokens, temperature, topP, seed == null ? System.nanoTime() : seed,
-                stream, includeUsage, Fields.bool(body, "ignore_eos", false));
+                stream, includeUsage, Fields.bool(body, "ignore_eos", false), sloClass(Fields.string(body, "slo_class"), "slo_class"));
     }
 }

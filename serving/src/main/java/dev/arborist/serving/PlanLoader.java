@@ -37,10 +37,19 @@ final class PlanLoader implements AutoCloseable {
 
     /** @return completes with the version now served, or fails with an {@link ApiError} saying why the plan was rejected */
     CompletableFuture<ModelVersion> load(Path dir) {
+        return load(dir, null);
+    }
+
+    /**
+     * Like {@link #load(Path)}, and the artifact must also be the one an update event announced.
+     *
+     * @param expected the plan id, plan.safetensors sha256 and base fingerprint the announcement named; null checks none
+     */
+    CompletableFuture<ModelVersion> load(Path dir, Expected expected) {
         return CompletableFuture.supplyAsync(() -> {
             long start = System.nanoTime();
             try {
-                ModelVersion version = prepare(dir);
+                ModelVersion version = prepare(dir, expected);
                 versions().switchTo(version);
                 metrics.swapped(System.nanoTime() - start, version);
                 LOG.info("now serving plan {} (sparsity {}) from {}", version.id(), version.sparsity(), dir);
@@ -73,7 +82,7 @@ final class PlanLoader implements AutoCloseable {
         return versions;
     }
 
-    private ModelVersion prepare(Path dir) {
+    private ModelVersion prepare(Path dir, Expected expected) {
         LoadedModel served = scheduler.model();
         if (served == null) {
             throw ApiError.unavailable("the model is not loaded yet");
@@ -87,6 +96,9 @@ final class PlanLoader implements AutoCloseable {
             artifact = PlanArtifact.read(dir, base);
         } catch (PlanFormatException e) {
             throw ApiError.planRejected(e.getMessage());
+        }
+        if (expected != null) {
+            expected.check(artifact);
         }
         NDManager weights = base.manager().newSubManager();
         try {
@@ -111,6 +123,21 @@ final class PlanLoader implements AutoCloseable {
                 if (!Float.isFinite(v)) {
                     throw ApiError.planRejected("the pruned model gives non-finite logits in warm-up");
                 }
+            }
+        }
+    }
+
+    /** What a model-update event says the artifact is; a mismatch rejects the plan. */
+    record Expected(String planId, String planSha256, String baseSha256) {
+        void check(PlanArtifact artifact) {
+            mustEqual("plan id", planId, artifact.id());
+            mustEqual("sha256 of " + PlanArtifact.PLAN_FILE, planSha256, artifact.manifest().files().get(PlanArtifact.PLAN_FILE));
+            mustEqual("base model fingerprint", baseSha256, artifact.manifest().baseModel());
+        }
+
+        private static void mustEqual(String what, String announced, String actual) {
+            if (!announced.equals(actual)) {
+                throw ApiError.planRejected("the update announced " + what + " " + announced + ", the artifact has " + actual);
             }
         }
     }

@@ -5,6 +5,7 @@ import dev.arborist.model.gen.FinishReason;
 import dev.arborist.model.instrument.Instrumentation;
 import dev.arborist.model.nn.KvCache;
 import dev.arborist.model.tokenizer.Detokenizer;
+import dev.arborist.serving.kafka.StatsWindow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -47,6 +48,7 @@ final class Scheduler {
     private volatile int runningCount; // running.size() for the gauge, which reads from other threads
     private String modelName = "";
     private volatile ModelVersions versions; // set once the model is ready
+    private StatsWindow stats; // null: no step is instrumented
 
     Scheduler(Supplier<LoadedModel> loader, int maxBatch, int queueCapacity, ServingMetrics metrics, RequestListener listener) {
         this.loader = loader;
@@ -56,6 +58,11 @@ final class Scheduler {
         this.listener = listener;
         this.thread = new Thread(this::run, "arborist-model");
         metrics.bindQueues(waiting::size, () -> runningCount);
+    }
+
+    /** Samples decode steps into {@code window}; call before {@link #start()}. */
+    void sampleStats(StatsWindow window) {
+        this.stats = window;
     }
 
     void start() {
@@ -121,6 +128,9 @@ final class Scheduler {
             try {
                 loop(new Step(model, decoder));
             } finally {
+                if (stats != null) {
+                    stats.close(); // its accumulators live in the model's manager
+                }
                 versions.all().forEach(ModelVersion::close);
             }
         } catch (InterruptedException e) {
@@ -151,6 +161,9 @@ final class Scheduler {
             admit(step);
             dropCancelled();
             freeRetired();
+            if (stats != null) {
+                stats.tick(); // also while idle, so a window's sketch goes out on time
+            }
             if (running.isEmpty()) {
                 Sequence next = waiting.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
                 if (next != null) {
@@ -205,14 +218,16 @@ final class Scheduler {
         for (Sequence s : running) {
             byVersion.computeIfAbsent(s.version(), v -> new ArrayList<>()).add(s);
         }
+        Instrumentation instrumentation = stats == null ? Instrumentation.OFF
+                : stats.forStep(step.model.model(), running.stream().mapToInt(s -> s.feed().length).sum());
         List<Sequence> still = new ArrayList<>(running.size());
-        byVersion.forEach((version, batch) -> still.addAll(runStep(step.decoder, version, batch)));
+        byVersion.forEach((version, batch) -> still.addAll(runStep(step.decoder, version, batch, instrumentation)));
         running.clear();
         running.addAll(still);
     }
 
     /** One decoder step for the sequences of one version. @return those that go on */
-    private List<Sequence> runStep(BatchDecoder decoder, ModelVersion version, List<Sequence> batch) {
+    private List<Sequence> runStep(BatchDecoder decoder, ModelVersion version, List<Sequence> batch, Instrumentation instrumentation) {
         int n = batch.size();
         int[] slots = new int[n];
         int[][] feeds = new int[n][];
@@ -223,7 +238,7 @@ final class Scheduler {
         KvCache cache = version.cache();
         float[][] logits;
         try {
-            logits = decoder.step(version.transformer(), cache, slots, feeds, Instrumentation.OFF);
+            logits = decoder.step(version.transformer(), cache, slots, feeds, instrumentation);
         } catch (RuntimeException e) {
             LOG.error("decode step failed for {} sequences on version {}", n, version.id(), e);
             for (Sequence s : batch) {

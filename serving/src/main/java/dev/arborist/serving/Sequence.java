@@ -15,6 +15,7 @@ final class Sequence {
     private final int eosId;
     private final Sampler sampler;
     private final TokenSink sink;
+    private final String sloClass; // null when the request named none
     private final long submittedNanos = System.nanoTime();
     private volatile boolean cancelled;
     private Detokenizer detokenizer;
@@ -26,14 +27,18 @@ final class Sequence {
     private long firstTokenNanos;
     private long lastTokenNanos;
 
-    /** @param eosId the token that ends the sequence; -1 for none (ignore_eos) */
-    Sequence(String id, int[] prompt, int maxTokens, int eosId, Sampler sampler, TokenSink sink) {
+    /**
+     * @param eosId the token that ends the sequence; -1 for none (ignore_eos)
+     * @param sloClass the request's SLO class, or null
+     */
+    Sequence(String id, int[] prompt, int maxTokens, int eosId, Sampler sampler, TokenSink sink, String sloClass) {
         this.id = id;
         this.prompt = prompt;
         this.maxTokens = maxTokens;
         this.eosId = eosId;
         this.sampler = sampler;
         this.sink = sink;
+        this.sloClass = sloClass;
     }
 
     /** Asks the scheduler to drop this sequence at its next step (e.g. the client went away). */
@@ -99,7 +104,7 @@ final class Sequence {
         long now = System.nanoTime();
         long queued = admittedNanos == 0 ? now - submittedNanos : admittedNanos - submittedNanos;
         long ttft = generated == 0 ? -1 : firstTokenNanos - submittedNanos;
-        return new RequestRecord(id, model, outcome, prompt.length, generated, queued, ttft, now - submittedNanos);
+        return new RequestRecord(id, model, outcome, prompt.length, generated, queued, ttft, now - submittedNanos, sloClass);
     }
 
     TokenSink.Usage usage() {

@@ -1,11 +1,16 @@
 package dev.arborist.serving;
 
+import dev.arborist.serving.kafka.ModelUpdate;
+import dev.arborist.serving.kafka.ModelUpdateConsumer;
+import dev.arborist.serving.kafka.StatsWindow;
 import dev.arborist.serving.kafka.TelemetryProducer;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The entry point: starts the model thread (load, warm up, serve) and the HTTP API.
@@ -20,11 +25,11 @@ public final class ServingServer {
     private final ServingConfig config;
     private final ApiVerticle api;
     private final String deploymentId;
-    private final TelemetryProducer telemetry; // null without a Kafka bootstrap
+    private final KafkaLinks kafka;
     private final PlanLoader planLoader;
 
     private ServingServer(Vertx vertx, boolean ownsVertx, Scheduler scheduler, ServingMetrics metrics, ServingConfig config, ApiVerticle api,
-            String deploymentId, TelemetryProducer telemetry, PlanLoader planLoader) {
+            String deploymentId, KafkaLinks kafka, PlanLoader planLoader) {
         this.vertx = vertx;
         this.ownsVertx = ownsVertx;
         this.scheduler = scheduler;
@@ -32,7 +37,7 @@ public final class ServingServer {
         this.config = config;
         this.api = api;
         this.deploymentId = deploymentId;
-        this.telemetry = telemetry;
+        this.kafka = kafka;
         this.planLoader = planLoader;
     }
 
@@ -65,14 +70,23 @@ public final class ServingServer {
         };
         Scheduler scheduler = new Scheduler(() -> LoadedModel.load(config.modelName(), config.modelDir()),
                 config.maxBatch(), config.queueCapacity(), metrics, all);
+        if (telemetry != null) {
+            scheduler.sampleStats(new StatsWindow(config.telemetry(), telemetry::onStats, Clock.systemUTC()));
+        }
         PlanLoader planLoader = new PlanLoader(scheduler, metrics);
+        ModelUpdateConsumer updates = config.telemetry() == null ? null
+                : new ModelUpdateConsumer(config.telemetry(), planSwitch(scheduler, planLoader), metrics.registry());
+        KafkaLinks kafka = new KafkaLinks(telemetry, updates);
         ApiVerticle api = new ApiVerticle(scheduler, metrics, planLoader);
         return vertx.deployVerticle(api, new DeploymentOptions().setConfig(config.toJson()))
-                .onSuccess(id -> scheduler.start())
-                .map(id -> new ServingServer(vertx, ownsVertx, scheduler, metrics, config, api, id, telemetry, planLoader))
-                .onFailure(e -> vertx.executeBlocking(() -> { // close() joins the drainer: not on the event loop
+                .onSuccess(id -> {
+                    scheduler.start();
+                    scheduler.ready().thenRun(kafka::followModelUpdates); // swaps need the model
+                })
+                .map(id -> new ServingServer(vertx, ownsVertx, scheduler, metrics, config, api, id, kafka, planLoader))
+                .onFailure(e -> vertx.executeBlocking(() -> { // close() joins the Kafka threads: not on the event loop
                     planLoader.close();
-                    closeTelemetry(telemetry);
+                    kafka.close();
                     return null;
                 }, false).onComplete(v -> metrics.close()));
     }
@@ -94,7 +108,7 @@ public final class ServingServer {
         // Telemetry closes after the drain so the last requests' events go out; it blocks, so off the event loop.
         Future<Void> stopped = drained.compose(v -> vertx.undeploy(deploymentId))
                 .eventually(() -> vertx.executeBlocking(() -> {
-                    closeTelemetry(telemetry);
+                    kafka.close();
                     return null;
                 }, false))
                 .onComplete(v -> metrics.close());
@@ -107,9 +121,39 @@ public final class ServingServer {
         return Future.fromCompletionStage(closed);
     }
 
-    private static void closeTelemetry(TelemetryProducer telemetry) {
-        if (telemetry != null) {
-            telemetry.close();
+    /** Plans announced on {@code arborist.models} go through the same loader as admin requests, checked against the event. */
+    private static ModelUpdateConsumer.PlanSwitch planSwitch(Scheduler scheduler, PlanLoader loader) {
+        return new ModelUpdateConsumer.PlanSwitch() {
+            @Override
+            public String currentPlan() {
+                ModelVersions versions = scheduler.versions();
+                return versions == null ? null : versions.current().id();
+            }
+
+            @Override
+            public CompletableFuture<String> load(ModelUpdate update) {
+                PlanLoader.Expected expected = new PlanLoader.Expected(update.planId(), update.sha256(), update.baseSha256());
+                return loader.load(update.localPath(), expected).thenApply(ModelVersion::id);
+            }
+        };
+    }
+
+    /** The Kafka side: request telemetry out, model updates in; both null without a Kafka bootstrap. */
+    private record KafkaLinks(TelemetryProducer telemetry, ModelUpdateConsumer updates) {
+        void followModelUpdates() {
+            if (updates != null) {
+                updates.start();
+            }
+        }
+
+        /** Blocks until both threads are done: call off the event loop. */
+        void close() {
+            if (updates != null) {
+                updates.close();
+            }
+            if (telemetry != null) {
+                telemetry.close();
+            }
         }
     }
 }

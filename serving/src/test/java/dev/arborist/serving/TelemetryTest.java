@@ -92,6 +92,68 @@ class TelemetryTest {
     }
 
     @Test
+    @DisplayName("the SLO class comes from the x-arborist-slo-class header (which wins) or the body's slo_class, and is checked")
+    void sloClass() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            ServingServer server = startServer(new TelemetryConfig(kafka.bootstrapServers(), "tiny-slo", "replica-a", 100));
+            Http http = new Http(vertx, server.port());
+            JsonObject request = Http.completion("the", 1);
+            assertThat(await(http.client.post("/v1/completions").putHeader("x-arborist-slo-class", "interactive")
+                    .sendJsonObject(request.copy().put("slo_class", "batch"))).statusCode()).isEqualTo(200);
+            assertThat(await(http.post("/v1/completions", request.copy().put("slo_class", "batch_2"))).statusCode()).isEqualTo(200);
+            assertThat(await(http.post("/v1/completions", request)).statusCode()).isEqualTo(200);
+            List<HttpResponse<Buffer>> bad = List.of(
+                    await(http.post("/v1/completions", request.copy().put("slo_class", "Interactive"))),
+                    await(http.post("/v1/completions", request.copy().put("slo_class", 7))),
+                    await(http.post("/v1/completions", request.copy().put("slo_class", "x".repeat(33)))),
+                    await(http.client.post("/v1/completions").putHeader("x-arborist-slo-class", "a b").sendJsonObject(request)));
+            assertThat(bad).allSatisfy(r -> {
+                assertThat(r.statusCode()).isEqualTo(400);
+                assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+            });
+
+            List<ConsumerRecord<String, String>> records = consume(kafka.bootstrapServers(), 3);
+            assertThat(records).extracting(r -> new JsonObject(r.value()).getJsonObject("features").getString("slo_class"))
+                    .containsExactly("interactive", "batch_2", null);
+            await(server.close());
+        }
+    }
+
+    @Test
+    @DisplayName("sampled steps become arborist.stats.v1 sketches: routing counts and FFN_OUT rows sum to k x sampled tokens per layer")
+    void statsSketches() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            TelemetryConfig telemetry = new TelemetryConfig(kafka.bootstrapServers(), "tiny-stats", "replica-a", 100)
+                    .withStats(2, Duration.ofMillis(300));
+            ServingServer server = startServer(telemetry);
+            Http http = new Http(vertx, server.port());
+            for (int i = 0; i < 3; i++) {
+                assertThat(await(http.post("/v1/completions", Http.completion("the model keeps", 6).put("ignore_eos", true))).statusCode())
+                        .isEqualTo(200);
+            }
+            JsonObject stats = new JsonObject(consume(kafka.bootstrapServers(), TelemetryProducer.STATS_TOPIC, 1).get(0).value());
+            await(server.close());
+
+            assertThat(stats.getString("schema")).isEqualTo("arborist.stats.v1");
+            assertThat(stats.getString("deployment")).isEqualTo("tiny-stats");
+            assertThat(stats.getInteger("sample_every")).isEqualTo(2);
+            assertThat(stats.getLong("sampled_steps")).isPositive().isLessThanOrEqualTo((stats.getLong("steps") + 1) / 2);
+            assertThat(java.time.Instant.parse(stats.getString("window_end"))).isAfter(java.time.Instant.parse(stats.getString("window_start")));
+            long tokens = stats.getLong("sampled_tokens");
+            int k = stats.getInteger("experts_per_token");
+            assertThat(tokens).isPositive();
+            assertThat(stats.getJsonArray("layers")).hasSize(2).allSatisfy(o -> {
+                JsonObject layer = (JsonObject) o;
+                assertThat(layer.getJsonArray("routing_counts").stream().mapToLong(c -> ((Number) c).longValue()).sum()).isEqualTo(k * tokens);
+                assertThat(layer.getJsonArray("gate_sums").stream().mapToDouble(g -> ((Number) g).doubleValue()).sum())
+                        .isCloseTo(tokens, org.assertj.core.data.Offset.offset(1e-3 * tokens)); // renormalised gates sum to 1 per token
+                assertThat(layer.getDouble("block_influence")).isBetween(0.0, 2.0);
+                assertThat(layer.getJsonArray("ffn_out").stream().mapToLong(e -> ((JsonObject) e).getLong("rows")).sum()).isEqualTo(k * tokens);
+            });
+        }
+    }
+
+    @Test
     @DisplayName("with no broker at all, completions still answer and events beyond the buffer are counted as dropped")
     void noBroker() throws Exception {
         TelemetryConfig telemetry = new TelemetryConfig("127.0.0.1:" + freePort(), "tiny-prod", "replica-a", 1);
@@ -130,13 +192,17 @@ class TelemetryTest {
 
     /** Reads {@code count} events from the start of the topic, or fails after {@link #WAIT}. */
     private static List<ConsumerRecord<String, String>> consume(String bootstrap, int count) {
+        return consume(bootstrap, TelemetryProducer.TOPIC, count);
+    }
+
+    private static List<ConsumerRecord<String, String>> consume(String bootstrap, String topic, int count) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(TelemetryProducer.TOPIC));
+            consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (records.size() < count && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);

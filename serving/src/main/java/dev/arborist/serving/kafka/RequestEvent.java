@@ -30,7 +30,7 @@ final class RequestEvent {
                 .put("finish_reason", r.outcome().label())
                 .put("features", new JsonObject()
                         .put("prompt_length", r.promptTokens())
-                        .put("slo_class", null)) // requests do not carry an SLO class yet
+                        .put("slo_class", r.sloClass()))
                 .put("timestamp", finishedAt.toString());
     }
 

@@ -1,55 +1,51 @@
 package dev.arborist.serving.kafka;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether Kafka is reachable, and the telemetry topic made sure of. {@link #connect()} probes the
- * cluster with an admin client and creates the topic if it is missing; {@link #lost} marks the
+ * Whether Kafka is reachable, and the telemetry topics made sure of. {@link #connect()} probes the
+ * cluster with an admin client and creates the topics that are missing; {@link #lost} marks the
  * link down after a failed delivery. Logs one line per change, not per retry.
  */
 final class TelemetryLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TelemetryLink.class);
     private static final long PROBE_TIMEOUT_MS = 2_000;
-    private static final Duration RETENTION = Duration.ofHours(24);
 
     private final String bootstrap;
-    private final String topic;
+    private final List<Topics> topics;
     private volatile boolean connected;
     private boolean warned;
     private Admin admin;
 
-    TelemetryLink(String bootstrap, String topic) {
+    TelemetryLink(String bootstrap, List<Topics> topics) {
         this.bootstrap = bootstrap;
-        this.topic = topic;
+        this.topics = topics;
     }
 
     boolean connected() {
         return connected;
     }
 
-    /** Probes the cluster and makes sure the topic exists; true when both worked. */
+    /** Probes the cluster and makes sure the topics exist; true when both worked. */
     boolean connect() {
         try {
             if (admin == null) {
                 admin = Admin.create(adminConfig());
             }
             admin.describeCluster().clusterId().get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            createTopic();
+            for (Topics topic : topics) {
+                topic.ensure(admin, PROBE_TIMEOUT_MS);
+            }
             connected = true;
             warned = false;
-            log.info("Telemetry connected to Kafka at {}, topic {}", bootstrap, topic);
+            log.info("Telemetry connected to Kafka at {}, topic {}", bootstrap, topics);
             return true;
         } catch (Exception e) { // unreachable, unresolvable, timed out: all mean "not yet"
             if (!warned) {
@@ -68,19 +64,6 @@ final class TelemetryLink implements AutoCloseable {
         if (connected) {
             connected = false;
             log.warn("Telemetry lost Kafka at {}: {}", bootstrap, cause.toString());
-        }
-    }
-
-    private void createTopic() throws Exception {
-        NewTopic newTopic = new NewTopic(topic, Optional.empty(), Optional.empty()).configs(Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.RETENTION_MS_CONFIG, String.valueOf(RETENTION.toMillis())));
-        try {
-            admin.createTopics(Set.of(newTopic)).all().get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
         }
     }
 

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -21,18 +22,20 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes one {@code arborist.request.v1} event per finished request to
- * {@code arborist.telemetry.requests}, keyed by deployment id. Inference never waits for Kafka:
+ * {@code arborist.telemetry.requests} and the {@code arborist.stats.v1} sketches to
+ * {@code arborist.telemetry.stats}, keyed by deployment id. Inference never waits for Kafka:
  * {@link #onCompleted} only offers the event to a bounded buffer (a full buffer drops it and
  * counts the drop); one thread of its own drains the buffer into the producer. Without a broker
  * the events wait in the buffer while the thread retries; it connects by itself when one appears.
  */
 public final class TelemetryProducer implements RequestListener, AutoCloseable {
     public static final String TOPIC = "arborist.telemetry.requests";
+    public static final String STATS_TOPIC = "arborist.telemetry.stats";
     private static final Duration RETRY = Duration.ofSeconds(1);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final TelemetryConfig config;
-    private final BlockingQueue<String> buffer;
+    private final BlockingQueue<ProducerRecord<String, String>> buffer;
     private final TelemetryLink link;
     private final Counter sent;
     private final Counter dropped;
@@ -43,10 +46,10 @@ public final class TelemetryProducer implements RequestListener, AutoCloseable {
     public TelemetryProducer(TelemetryConfig config, MeterRegistry registry) {
         this.config = config;
         this.buffer = new ArrayBlockingQueue<>(config.bufferCapacity());
-        this.link = new TelemetryLink(config.bootstrap(), TOPIC);
-        this.sent = Counter.builder("arborist.telemetry.sent").description("Request events acknowledged by Kafka").register(registry);
+        this.link = new TelemetryLink(config.bootstrap(), List.of(Topics.REQUESTS, Topics.STATS));
+        this.sent = Counter.builder("arborist.telemetry.sent").description("Telemetry events (requests and stats sketches) acknowledged by Kafka").register(registry);
         this.dropped = Counter.builder("arborist.telemetry.dropped")
-                .description("Request events lost: buffer full, delivery failed, or unsent at shutdown").register(registry);
+                .description("Telemetry events lost: buffer full, delivery failed, or unsent at shutdown").register(registry);
         Gauge.builder("arborist.telemetry.connected", link, l -> l.connected() ? 1 : 0)
                 .description("1 while the telemetry producer reaches Kafka, else 0").register(registry);
         this.drainer = new Thread(this::drain, "arborist-telemetry");
@@ -57,8 +60,16 @@ public final class TelemetryProducer implements RequestListener, AutoCloseable {
     /** Called on the model thread: builds the event and offers it, never blocks. */
     @Override
     public void onCompleted(RequestRecord record) {
-        String event = RequestEvent.of(record, config.deployment(), config.replica(), Instant.now()).encode();
-        if (closed.get() || !buffer.offer(event)) {
+        offer(TOPIC, RequestEvent.of(record, config.deployment(), config.replica(), Instant.now()).encode());
+    }
+
+    /** Called on the model thread with an {@code arborist.stats.v1} sketch: offers it, never blocks. */
+    public void onStats(String event) {
+        offer(STATS_TOPIC, event);
+    }
+
+    private void offer(String topic, String event) {
+        if (closed.get() || !buffer.offer(new ProducerRecord<>(topic, config.deployment(), event))) {
             dropped.increment();
         }
     }
@@ -70,7 +81,7 @@ public final class TelemetryProducer implements RequestListener, AutoCloseable {
                 continue;
             }
             try {
-                String event = buffer.poll(100, TimeUnit.MILLISECONDS);
+                ProducerRecord<String, String> event = buffer.poll(100, TimeUnit.MILLISECONDS);
                 if (event != null) {
                     send(event);
                 }
@@ -81,12 +92,12 @@ public final class TelemetryProducer implements RequestListener, AutoCloseable {
         flushOnClose();
     }
 
-    private void send(String event) {
+    private void send(ProducerRecord<String, String> event) {
         if (producer == null) {
             producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new StringSerializer());
         }
         try {
-            producer.send(new ProducerRecord<>(TOPIC, config.deployment(), event), (metadata, error) -> {
+            producer.send(event, (metadata, error) -> {
                 if (error == null) {
                     sent.increment();
                 } else {
@@ -103,7 +114,7 @@ public final class TelemetryProducer implements RequestListener, AutoCloseable {
     /** Sends what is buffered if Kafka is there, counts the rest as dropped. */
     private void flushOnClose() {
         if (link.connected()) {
-            for (String event = buffer.poll(); event != null; event = buffer.poll()) {
+            for (ProducerRecord<String, String> event = buffer.poll(); event != null; event = buffer.poll()) {
                 send(event);
             }
         }
