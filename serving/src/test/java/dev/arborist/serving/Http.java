@@ -85,4 +85,26 @@ final class Http {
         }
         return events;
     }
+
+    /** How long the blocking helpers below wait. */
+    static final java.time.Duration WAIT = java.time.Duration.ofSeconds(30);
+
+    /**
+     * Scrapes /metrics until every line is there: listeners hear of a request just after its
+     * response, and telemetry counters move on the broker's ack.
+     */
+    void awaitMetrics(String... lines) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String metrics = await(get("/metrics")).bodyAsString();
+        while (!List.of(lines).stream().allMatch(metrics::contains) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            metrics = await(get("/metrics")).bodyAsString();
+        }
+        org.assertj.core.api.Assertions.assertThat(metrics).contains(lines);
+    }
+
+    /** Blocks a test thread (never an event loop) on a future. */
+    static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    }
 }

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -70,10 +69,10 @@ class ModelUpdateTest {
             producer.send(new ProducerRecord<>(ModelUpdateConsumer.TOPIC, "other", update(corrupt, false).encode())).get(); // not ours
 
             TelemetryConfig telemetry = new TelemetryConfig(kafka.bootstrapServers(), DEPLOYMENT, "replica-a", 100);
-            ServingServer server = await(ServingServer.start(vertx, ServingConfig.of(model).withPort(0).withTelemetry(telemetry), List.of()));
-            await(server.ready());
+            ServingServer server = Http.await(ServingServer.start(vertx, ServingConfig.of(model).withPort(0).withTelemetry(telemetry), List.of()));
+            Http.await(server.ready());
             Http http = new Http(vertx, server.port());
-            awaitMetrics(http, "arborist_model_info{plan_id=\"" + good.id() + "\"} 1", "arborist_model_updates_skipped_total 2.0");
+            http.awaitMetrics("arborist_model_info{plan_id=\"" + good.id() + "\"} 1", "arborist_model_updates_skipped_total 2.0");
 
             producer.send(new ProducerRecord<>(ModelUpdateConsumer.TOPIC, DEPLOYMENT, update(corrupt, false).encode())).get();
             List<JsonObject> decisions = decisions(kafka.bootstrapServers(), 2);
@@ -88,11 +87,11 @@ class ModelUpdateTest {
             assertThat(decisions.get(0).getString("reason")).isEqualTo("test");
             assertThat(decisions.get(1).getString("plan_id")).isEqualTo(corrupt.id());
             assertThat(decisions.get(1).getString("reason")).contains("corrupted");
-            awaitMetrics(http, "arborist_swaps_total{result=\"rejected\"} 1.0", "arborist_model_info{plan_id=\"" + good.id() + "\"} 1");
-            assertThat(await(http.post("/v1/completions", Http.completion("the", 3).put("ignore_eos", true))).statusCode()).isEqualTo(200);
-            await(server.close());
+            http.awaitMetrics("arborist_swaps_total{result=\"rejected\"} 1.0", "arborist_model_info{plan_id=\"" + good.id() + "\"} 1");
+            assertThat(Http.await(http.post("/v1/completions", Http.completion("the", 3).put("ignore_eos", true))).statusCode()).isEqualTo(200);
+            Http.await(server.close());
         } finally {
-            await(vertx.close());
+            Http.await(vertx.close());
         }
     }
 
@@ -166,17 +165,5 @@ class ModelUpdateTest {
         return records;
     }
 
-    private static void awaitMetrics(Http http, String... lines) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        String metrics = await(http.get("/metrics")).bodyAsString();
-        while (!List.of(lines).stream().allMatch(metrics::contains) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            metrics = await(http.get("/metrics")).bodyAsString();
-        }
-        assertThat(metrics).contains(lines);
-    }
 
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
 }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,7 +47,7 @@ class TelemetryTest {
 
     @AfterAll
     static void tearDown() throws Exception {
-        await(vertx.close());
+        Http.await(vertx.close());
     }
 
     @Test
@@ -58,8 +57,8 @@ class TelemetryTest {
             TelemetryConfig telemetry = new TelemetryConfig(kafka.bootstrapServers(), "tiny-prod", "replica-a", 100);
             ServingServer server = startServer(telemetry);
             Http http = new Http(vertx, server.port());
-            HttpResponse<Buffer> five = await(http.post("/v1/completions", Http.completion("the", 5).put("ignore_eos", true)));
-            HttpResponse<Buffer> one = await(http.post("/v1/completions", Http.completion("the", 1).put("ignore_eos", true)));
+            HttpResponse<Buffer> five = Http.await(http.post("/v1/completions", Http.completion("the", 5).put("ignore_eos", true)));
+            HttpResponse<Buffer> one = Http.await(http.post("/v1/completions", Http.completion("the", 1).put("ignore_eos", true)));
             assertThat(five.statusCode()).isEqualTo(200);
             assertThat(one.statusCode()).isEqualTo(200);
 
@@ -85,9 +84,9 @@ class TelemetryTest {
             assertThat(second.getInteger("completion_tokens")).isEqualTo(1);
             assertThat(second.getValue("inter_token_seconds")).isNull(); // one token: no gap to average
 
-            awaitMetrics(http, "arborist_telemetry_sent_total 2.0", "arborist_telemetry_dropped_total 0.0",
+            http.awaitMetrics("arborist_telemetry_sent_total 2.0", "arborist_telemetry_dropped_total 0.0",
                     "arborist_telemetry_connected 1.0");
-            await(server.close());
+            Http.await(server.close());
         }
     }
 
@@ -98,15 +97,15 @@ class TelemetryTest {
             ServingServer server = startServer(new TelemetryConfig(kafka.bootstrapServers(), "tiny-slo", "replica-a", 100));
             Http http = new Http(vertx, server.port());
             JsonObject request = Http.completion("the", 1);
-            assertThat(await(http.client.post("/v1/completions").putHeader("x-arborist-slo-class", "interactive")
+            assertThat(Http.await(http.client.post("/v1/completions").putHeader("x-arborist-slo-class", "interactive")
                     .sendJsonObject(request.copy().put("slo_class", "batch"))).statusCode()).isEqualTo(200);
-            assertThat(await(http.post("/v1/completions", request.copy().put("slo_class", "batch_2"))).statusCode()).isEqualTo(200);
-            assertThat(await(http.post("/v1/completions", request)).statusCode()).isEqualTo(200);
+            assertThat(Http.await(http.post("/v1/completions", request.copy().put("slo_class", "batch_2"))).statusCode()).isEqualTo(200);
+            assertThat(Http.await(http.post("/v1/completions", request)).statusCode()).isEqualTo(200);
             List<HttpResponse<Buffer>> bad = List.of(
-                    await(http.post("/v1/completions", request.copy().put("slo_class", "Interactive"))),
-                    await(http.post("/v1/completions", request.copy().put("slo_class", 7))),
-                    await(http.post("/v1/completions", request.copy().put("slo_class", "x".repeat(33)))),
-                    await(http.client.post("/v1/completions").putHeader("x-arborist-slo-class", "a b").sendJsonObject(request)));
+                    Http.await(http.post("/v1/completions", request.copy().put("slo_class", "Interactive"))),
+                    Http.await(http.post("/v1/completions", request.copy().put("slo_class", 7))),
+                    Http.await(http.post("/v1/completions", request.copy().put("slo_class", "x".repeat(33)))),
+                    Http.await(http.client.post("/v1/completions").putHeader("x-arborist-slo-class", "a b").sendJsonObject(request)));
             assertThat(bad).allSatisfy(r -> {
                 assertThat(r.statusCode()).isEqualTo(400);
                 assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
@@ -115,7 +114,7 @@ class TelemetryTest {
             List<ConsumerRecord<String, String>> records = consume(kafka.bootstrapServers(), 3);
             assertThat(records).extracting(r -> new JsonObject(r.value()).getJsonObject("features").getString("slo_class"))
                     .containsExactly("interactive", "batch_2", null);
-            await(server.close());
+            Http.await(server.close());
         }
     }
 
@@ -128,11 +127,11 @@ class TelemetryTest {
             ServingServer server = startServer(telemetry);
             Http http = new Http(vertx, server.port());
             for (int i = 0; i < 3; i++) {
-                assertThat(await(http.post("/v1/completions", Http.completion("the model keeps", 6).put("ignore_eos", true))).statusCode())
+                assertThat(Http.await(http.post("/v1/completions", Http.completion("the model keeps", 6).put("ignore_eos", true))).statusCode())
                         .isEqualTo(200);
             }
             JsonObject stats = new JsonObject(consume(kafka.bootstrapServers(), TelemetryProducer.STATS_TOPIC, 1).get(0).value());
-            await(server.close());
+            Http.await(server.close());
 
             assertThat(stats.getString("schema")).isEqualTo("arborist.stats.v1");
             assertThat(stats.getString("deployment")).isEqualTo("tiny-stats");
@@ -160,11 +159,11 @@ class TelemetryTest {
         ServingServer server = startServer(telemetry);
         Http http = new Http(vertx, server.port());
         for (int i = 0; i < 3; i++) {
-            assertThat(await(http.post("/v1/completions", Http.completion("the", 2))).statusCode()).isEqualTo(200);
+            assertThat(Http.await(http.post("/v1/completions", Http.completion("the", 2))).statusCode()).isEqualTo(200);
         }
-        awaitMetrics(http, "arborist_telemetry_dropped_total 2.0", "arborist_telemetry_sent_total 0.0",
+        http.awaitMetrics("arborist_telemetry_dropped_total 2.0", "arborist_telemetry_sent_total 0.0",
                 "arborist_telemetry_connected 0.0");
-        await(server.close());
+        Http.await(server.close());
     }
 
     @Test
@@ -173,20 +172,20 @@ class TelemetryTest {
         int port = freePort();
         ServingServer server = startServer(new TelemetryConfig("127.0.0.1:" + port, "tiny-late", null, 100));
         Http http = new Http(vertx, server.port());
-        assertThat(await(http.post("/v1/completions", Http.completion("the", 2))).statusCode()).isEqualTo(200);
+        assertThat(Http.await(http.post("/v1/completions", Http.completion("the", 2))).statusCode()).isEqualTo(200);
         try (EmbeddedKafka kafka = EmbeddedKafka.start(port)) {
-            assertThat(await(http.post("/v1/completions", Http.completion("the", 2))).statusCode()).isEqualTo(200);
+            assertThat(Http.await(http.post("/v1/completions", Http.completion("the", 2))).statusCode()).isEqualTo(200);
             List<ConsumerRecord<String, String>> records = consume(kafka.bootstrapServers(), 2);
             assertThat(records).extracting(r -> new JsonObject(r.value()).getString("deployment")).containsOnly("tiny-late");
-            awaitMetrics(http, "arborist_telemetry_sent_total 2.0", "arborist_telemetry_connected 1.0");
-            await(server.close());
+            http.awaitMetrics("arborist_telemetry_sent_total 2.0", "arborist_telemetry_connected 1.0");
+            Http.await(server.close());
         }
     }
 
     private static ServingServer startServer(TelemetryConfig telemetry) throws Exception {
         ServingConfig config = ServingConfig.of(model).withPort(0).withTelemetry(telemetry);
-        ServingServer server = await(ServingServer.start(vertx, config, List.of()));
-        await(server.ready());
+        ServingServer server = Http.await(ServingServer.start(vertx, config, List.of()));
+        Http.await(server.ready());
         return server;
     }
 
@@ -212,23 +211,7 @@ class TelemetryTest {
         return records;
     }
 
-    /**
-     * Scrapes until every line is there: the scheduler reports a request to its listeners just
-     * after the response, and the sent counter moves on the ack, just after the consumer sees it.
-     */
-    private static void awaitMetrics(Http http, String... lines) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        String metrics = await(http.get("/metrics")).bodyAsString();
-        while (!List.of(lines).stream().allMatch(metrics::contains) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            metrics = await(http.get("/metrics")).bodyAsString();
-        }
-        assertThat(metrics).contains(lines);
-    }
 
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
 
     private static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
