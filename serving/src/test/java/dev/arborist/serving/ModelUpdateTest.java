@@ -14,7 +14,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import dev.arborist.serving.kafka.ModelUpdateConsumer;
 import dev.arborist.serving.kafka.TelemetryConfig;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.RandomAccessFile;

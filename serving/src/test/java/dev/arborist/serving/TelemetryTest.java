@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.arborist.serving.kafka.EmbeddedKafka;
 import dev.arborist.serving.kafka.TelemetryConfig;
 import dev.arborist.serving.kafka.TelemetryProducer;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
