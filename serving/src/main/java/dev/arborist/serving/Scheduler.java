@@ -213,15 +213,20 @@ final class Scheduler {
         }
     }
 
+    /** Sequences that can share one forward: same weights, and all prefilling or all decoding. */
+    private record Phase(ModelVersion version, boolean prefill) {}
+
     private void runStep(Step step) {
-        Map<ModelVersion, List<Sequence>> byVersion = new LinkedHashMap<>();
+        // Rows of one forward are padded to the longest; a prompt in a batch of one-token decode rows
+        // would make every row pay for the prompt's length, so prefill and decode run apart.
+        Map<Phase, List<Sequence>> phases = new LinkedHashMap<>();
         for (Sequence s : running) {
-            byVersion.computeIfAbsent(s.version(), v -> new ArrayList<>()).add(s);
+            phases.computeIfAbsent(new Phase(s.version(), s.feed().length > 1), v -> new ArrayList<>()).add(s);
         }
         Instrumentation instrumentation = stats == null ? Instrumentation.OFF
                 : stats.forStep(step.model.model(), running.stream().mapToInt(s -> s.feed().length).sum());
         List<Sequence> still = new ArrayList<>(running.size());
-        byVersion.forEach((version, batch) -> still.addAll(runStep(step.decoder, version, batch, instrumentation)));
+        phases.forEach((phase, batch) -> still.addAll(runStep(step.decoder, phase.version(), batch, instrumentation)));
         running.clear();
         running.addAll(still);
     }
