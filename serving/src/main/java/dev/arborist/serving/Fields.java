@@ -8,11 +8,7 @@ final class Fields {
     private Fields() {}
 
     static String string(JsonObject json, String field) {
-        Object v = json.getValue(field);
-        if (v != null && !(v instanceof String)) {
-            throw wrongType(field, "a string");
-        }
-        return (String) v;
+        return optional(json, field, String.class, "a string");
     }
 
     static Integer integer(JsonObject json, String field) {
@@ -61,19 +57,20 @@ final class Fields {
     }
 
     static JsonObject object(JsonObject json, String field) {
-        Object v = json.getValue(field);
-        if (v != null && !(v instanceof JsonObject)) {
-            throw wrongType(field, "an object");
-        }
-        return (JsonObject) v;
+        return optional(json, field, JsonObject.class, "an object");
     }
 
     static JsonArray array(JsonObject json, String field) {
+        return optional(json, field, JsonArray.class, "an array");
+    }
+
+    /** The field's value if it has the given type, null if absent, a 400 otherwise. */
+    private static <T> T optional(JsonObject json, String field, Class<T> type, String expected) {
         Object v = json.getValue(field);
-        if (v != null && !(v instanceof JsonArray)) {
-            throw wrongType(field, "an array");
+        if (v != null && !type.isInstance(v)) {
+            throw wrongType(field, expected);
         }
-        return (JsonArray) v;
+        return type.cast(v);
     }
 
     static ApiError wrongType(String field, String expected) {

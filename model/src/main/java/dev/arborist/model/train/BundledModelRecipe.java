@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -51,7 +50,7 @@ public final class BundledModelRecipe {
         this.log = log;
     }
 
-    /** @return the trained model's held-out perplexity */
+    /** @return what the run did, for the model card */
     public TrainingReport run(int steps, int vocabSize, TrainListener listener) throws IOException {
         Path dataDir = workDir.resolve("data");
         if (!Files.isRegularFile(dataDir.resolve(Split.TRAIN.fileName()))) {
@@ -83,7 +82,7 @@ public final class BundledModelRecipe {
                 Files.copy(dataDir.resolve(split.fileName()), outDir.resolve(split.fileName()), StandardCopyOption.REPLACE_EXISTING);
             }
             return new TrainingReport(config, trainConfig, (long) steps * trainConfig.batchSize() * trainConfig.sequenceLength(),
-                    train.length, eval.length, UnigramBaseline.perplexity(train, eval, tokenizer.vocabSize()), minutes, Map.of());
+                    train.length, eval.length, UnigramBaseline.perplexity(train, eval, tokenizer.vocabSize()), minutes);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.arborist.model.train;
 
 import dev.arborist.model.config.ModelConfig;
-import java.util.Map;
 
 /**
  * What a training run produced, for the model card.
@@ -10,4 +9,4 @@ import java.util.Map;
  * @param unigramPerplexity the context-free baseline on the same eval text
  */
 public record TrainingReport(ModelConfig model, TrainConfig train, long tokensSeen, int trainTokens, int evalTokens,
-                             double unigramPerplexity, double minutes, Map<String, String> extra) {}
+                             double unigramPerplexity, double minutes) {}
