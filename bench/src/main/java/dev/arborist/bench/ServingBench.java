@@ -4,7 +4,7 @@ import dev.arborist.model.gen.DecodeThroughput;
 import dev.arborist.model.runtime.LanguageModel;
 import dev.arborist.serving.ServingConfig;
 import dev.arborist.serving.ServingServer;
-import dev.arborist.serving.kafka.EmbeddedKafka;
+import dev.arborist.events.EmbeddedKafka;
 import dev.arborist.serving.kafka.TelemetryConfig;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,6 @@
 package dev.arborist.cli;
 
-import dev.arborist.serving.kafka.EmbeddedKafka;
+import dev.arborist.events.EmbeddedKafka;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;

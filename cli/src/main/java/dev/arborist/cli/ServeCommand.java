@@ -2,7 +2,7 @@ package dev.arborist.cli;
 
 import dev.arborist.serving.ServingConfig;
 import dev.arborist.serving.ServingServer;
-import dev.arborist.serving.kafka.EmbeddedKafka;
+import dev.arborist.events.EmbeddedKafka;
 import dev.arborist.serving.kafka.TelemetryConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.arborist.serving;
 
-import dev.arborist.serving.kafka.ModelUpdate;
+import dev.arborist.events.ModelUpdate;
 import dev.arborist.serving.kafka.ModelUpdateConsumer;
 import dev.arborist.serving.kafka.StatsWindow;
 import dev.arborist.serving.kafka.TelemetryProducer;

@@ -7,12 +7,12 @@ import dev.arborist.policies.PruningMethods;
 import dev.arborist.policies.PruningTarget;
 import dev.arborist.policies.calib.CalibrationSet;
 import dev.arborist.policies.plan.PlanArtifact;
-import dev.arborist.serving.kafka.EmbeddedKafka;
+import dev.arborist.events.EmbeddedKafka;
+import dev.arborist.events.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import dev.arborist.serving.kafka.ModelUpdateConsumer;
 import dev.arborist.serving.kafka.TelemetryConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -62,10 +62,10 @@ class ModelUpdateTest {
                 KafkaProducer<String, String> producer = producer(kafka.bootstrapServers())) {
             ensureModelsTopic(kafka.bootstrapServers());
             // Announced before the replica starts: it must find them by reading the compacted topic from the start.
-            producer.send(new ProducerRecord<>(ModelUpdateConsumer.TOPIC, DEPLOYMENT, "{not json")).get();
-            producer.send(new ProducerRecord<>(ModelUpdateConsumer.TOPIC, DEPLOYMENT, update(good, false).put("schema", "v0").encode())).get();
-            producer.send(new ProducerRecord<>(ModelUpdateConsumer.TOPIC, DEPLOYMENT, update(good, true).encode())).get();
-            producer.send(new ProducerRecord<>(ModelUpdateConsumer.TOPIC, "other", update(corrupt, false).encode())).get(); // not ours
+            producer.send(new ProducerRecord<>(Topics.MODELS.topic(), DEPLOYMENT, "{not json")).get();
+            producer.send(new ProducerRecord<>(Topics.MODELS.topic(), DEPLOYMENT, update(good, false).put("schema", "v0").encode())).get();
+            producer.send(new ProducerRecord<>(Topics.MODELS.topic(), DEPLOYMENT, update(good, true).encode())).get();
+            producer.send(new ProducerRecord<>(Topics.MODELS.topic(), "other", update(corrupt, false).encode())).get(); // not ours
 
             TelemetryConfig telemetry = new TelemetryConfig(kafka.bootstrapServers(), DEPLOYMENT, "replica-a", 100);
             ServingServer server = Http.await(ServingServer.start(vertx, ServingConfig.of(model).withPort(0).withTelemetry(telemetry), List.of()));
@@ -73,7 +73,7 @@ class ModelUpdateTest {
             Http http = new Http(vertx, server.port());
             http.awaitMetrics("arborist_model_info{plan_id=\"" + good.id() + "\"} 1", "arborist_model_updates_skipped_total 2.0");
 
-            producer.send(new ProducerRecord<>(ModelUpdateConsumer.TOPIC, DEPLOYMENT, update(corrupt, false).encode())).get();
+            producer.send(new ProducerRecord<>(Topics.MODELS.topic(), DEPLOYMENT, update(corrupt, false).encode())).get();
             List<JsonObject> decisions = decisions(kafka.bootstrapServers(), 2);
             assertThat(decisions).extracting(d -> d.getString("action")).containsExactly("swapped", "swap-rejected");
             assertThat(decisions).allSatisfy(d -> {
@@ -138,7 +138,7 @@ class ModelUpdateTest {
     /** Creates arborist.models before serving does (it leaves an existing topic as it is). */
     private static void ensureModelsTopic(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(ModelUpdateConsumer.TOPIC, 1, (short) 1)
+            admin.createTopics(List.of(new NewTopic(Topics.MODELS.topic(), 1, (short) 1)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
         }
     }

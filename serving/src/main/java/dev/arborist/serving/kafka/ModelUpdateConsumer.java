@@ -1,5 +1,10 @@
 package dev.arborist.serving.kafka;
 
+import dev.arborist.events.Decision;
+import dev.arborist.events.DecisionLog;
+import dev.arborist.events.ModelUpdate;
+import dev.arborist.events.Topics;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -35,7 +40,6 @@ import org.slf4j.LoggerFactory;
  * and skipped. Each load ends in a {@code swapped} or {@code swap-rejected} decision record.
  */
 public final class ModelUpdateConsumer implements AutoCloseable {
-    public static final String TOPIC = "arborist.models";
     private static final Logger LOG = LoggerFactory.getLogger(ModelUpdateConsumer.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RETRY = Duration.ofSeconds(1);
@@ -53,7 +57,7 @@ public final class ModelUpdateConsumer implements AutoCloseable {
 
     private final TelemetryConfig config;
     private final PlanSwitch plans;
-    private final DecisionPublisher decisions;
+    private final DecisionLog decisions;
     private final Counter skipped;
     private final Thread thread;
     private volatile boolean closed;
@@ -62,7 +66,7 @@ public final class ModelUpdateConsumer implements AutoCloseable {
     public ModelUpdateConsumer(TelemetryConfig config, PlanSwitch plans, MeterRegistry registry) {
         this.config = config;
         this.plans = plans;
-        this.decisions = new DecisionPublisher(config);
+        this.decisions = new DecisionLog(config.bootstrap(), "arborist-decisions-" + config.replica());
         this.skipped = Counter.builder("arborist.model.updates.skipped")
                 .description("Malformed model-update events that were skipped").register(registry);
         this.thread = new Thread(this::run, "arborist-model-updates");
@@ -84,7 +88,7 @@ public final class ModelUpdateConsumer implements AutoCloseable {
                 }
                 try (Consumer<String, String> c = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new StringDeserializer())) {
                     consumer = c;
-                    c.subscribe(List.of(TOPIC), new FromBeginning(c));
+                    c.subscribe(List.of(Topics.MODELS.topic()), new FromBeginning(c));
                     loop(c);
                 } catch (WakeupException e) {
                     // close() woke the poll: the loop condition ends it
@@ -142,13 +146,13 @@ public final class ModelUpdateConsumer implements AutoCloseable {
                 waitFor(load);
             }
             if (load.isDone()) {
-                decisions.publish("swapped", load.join(), update.reason());
+                decisions.publish(swap("swapped", load.join(), update.reason()));
             }
         } catch (CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            decisions.publish("swap-rejected", update.planId(), cause.getMessage() == null ? cause.toString() : cause.getMessage());
+            decisions.publish(swap("swap-rejected", update.planId(), cause.getMessage() == null ? cause.toString() : cause.getMessage()));
         } catch (IllegalArgumentException e) { // a uri this replica cannot read
-            decisions.publish("swap-rejected", update.planId(), e.getMessage());
+            decisions.publish(swap("swap-rejected", update.planId(), e.getMessage()));
         }
     }
 
@@ -160,6 +164,10 @@ public final class ModelUpdateConsumer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private Decision swap(String action, String planId, String reason) {
+        return Decision.swap(config.deployment(), config.replica(), action, planId, reason);
     }
 
     /** Makes sure both topics exist (compacted models, audit decisions); false while no broker answers. */

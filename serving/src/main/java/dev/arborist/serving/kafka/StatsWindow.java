@@ -1,16 +1,17 @@
 package dev.arborist.serving.kafka;
 
+import dev.arborist.events.StatsSketch;
 import dev.arborist.model.config.ModelConfig;
 import dev.arborist.model.instrument.ActivationStatistics;
 import dev.arborist.model.instrument.ChannelStats;
 import dev.arborist.model.instrument.Instrumentation;
 import dev.arborist.model.instrument.LinearSite;
 import dev.arborist.model.runtime.LanguageModel;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -19,12 +20,11 @@ import java.util.function.Consumer;
  * {@link ActivationStatistics}, the others run uninstrumented. After each step (and while idle)
  * {@link #tick} closes the window once {@code interval} has passed: it turns the statistics into
  * one event, hands it to {@code sink} (which must not block) and starts a new window. Only the
- * model thread calls it; channel statistics are kept for FFN_OUT (down-projection inputs) only,
- * which is what channel and expert pruning read, to keep events small.
+ * model thread calls it. Of the channel statistics only FFN_OUT (down-projection inputs) and
+ * ATTN_OUT (output-projection inputs) are sent, which is what channel, head and expert importance
+ * read, to keep events small.
  */
 public final class StatsWindow implements AutoCloseable {
-    public static final String SCHEMA = "arborist.stats.v1";
-
     private final TelemetryConfig config;
     private final Consumer<String> sink;
     private final Clock clock;
@@ -79,59 +79,35 @@ public final class StatsWindow implements AutoCloseable {
         sampledTokens = 0;
     }
 
-    private JsonObject snapshot(Instant end) {
+    private StatsSketch snapshot(Instant end) {
         ModelConfig c = model.config();
         boolean moe = c.architecture().mixtureOfExperts();
-        JsonArray layers = new JsonArray();
+        List<StatsSketch.Layer> layers = new ArrayList<>();
         for (int layer = 0; layer < c.numLayers(); layer++) {
             double influence = stats.blockInfluence(layer);
-            JsonObject l = new JsonObject().put("layer", layer).put("block_influence", Double.isNaN(influence) ? null : influence);
-            if (moe) {
-                l.put("routing_counts", longs(stats.routingCounts(layer))).put("gate_sums", doubles(stats.gateSums(layer)));
-            }
-            l.put("ffn_out", ffnOut(layer, moe ? c.numExperts() : 0));
-            layers.add(l);
+            layers.add(new StatsSketch.Layer(layer, Double.isNaN(influence) ? null : influence,
+                    moe ? stats.routingCounts(layer) : null, moe ? stats.gateSums(layer) : null,
+                    ffnOut(layer, moe ? c.numExperts() : 0), channels(layer, LinearSite.ATTN_OUT, -1)));
         }
-        return new JsonObject()
-                .put("schema", SCHEMA)
-                .put("deployment", config.deployment())
-                .put("replica", config.replica())
-                .put("window_start", windowStart.toString())
-                .put("window_end", end.toString())
-                .put("sample_every", config.sampleEvery())
-                .put("steps", steps)
-                .put("sampled_steps", sampledSteps)
-                .put("sampled_tokens", sampledTokens)
-                .put("experts_per_token", moe ? c.expertsPerToken() : null)
-                .put("layers", layers);
+        return new StatsSketch(config.deployment(), config.replica(), windowStart.toString(), end.toString(), config.sampleEvery(),
+                steps, sampledSteps, sampledTokens, moe ? c.expertsPerToken() : null, layers);
     }
 
     /** Sum of squares per FFN_OUT channel, per expert for MoE layers (expert -1: the dense FFN). */
-    private JsonArray ffnOut(int layer, int experts) {
-        JsonArray sites = new JsonArray();
+    private List<StatsSketch.Channels> ffnOut(int layer, int experts) {
+        List<StatsSketch.Channels> sites = new ArrayList<>();
         for (int expert = experts == 0 ? -1 : 0; expert < Math.max(experts, 0); expert++) {
-            ChannelStats s = stats.channels(layer, LinearSite.FFN_OUT, expert);
+            StatsSketch.Channels s = channels(layer, LinearSite.FFN_OUT, expert);
             if (s != null) {
-                sites.add(new JsonObject().put("expert", expert).put("rows", s.rows()).put("sum_squares", doubles(s.sumSquares())));
+                sites.add(s);
             }
         }
         return sites;
     }
 
-    private static JsonArray longs(long[] values) {
-        JsonArray a = new JsonArray();
-        for (long v : values) {
-            a.add(v);
-        }
-        return a;
-    }
-
-    private static JsonArray doubles(double[] values) {
-        JsonArray a = new JsonArray();
-        for (double v : values) {
-            a.add(v);
-        }
-        return a;
+    private StatsSketch.Channels channels(int layer, LinearSite site, int expert) {
+        ChannelStats s = stats.channels(layer, site, expert);
+        return s == null ? null : new StatsSketch.Channels(expert, s.rows(), s.sumSquares());
     }
 
     @Override

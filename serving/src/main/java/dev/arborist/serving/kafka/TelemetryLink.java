@@ -1,5 +1,7 @@
 package dev.arborist.serving.kafka;
 
+import dev.arborist.events.Topics;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

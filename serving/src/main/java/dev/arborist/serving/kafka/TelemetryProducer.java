@@ -1,5 +1,7 @@
 package dev.arborist.serving.kafka;
 
+import dev.arborist.events.Topics;
+
 import dev.arborist.serving.RequestListener;
 import dev.arborist.serving.RequestRecord;
 import io.micrometer.core.instrument.Counter;
@@ -29,8 +31,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * the events wait in the buffer while the thread retries; it connects by itself when one appears.
  */
 public final class TelemetryProducer implements RequestListener, AutoCloseable {
-    public static final String TOPIC = "arborist.telemetry.requests";
-    public static final String STATS_TOPIC = "arborist.telemetry.stats";
     private static final Duration RETRY = Duration.ofSeconds(1);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -60,12 +60,12 @@ public final class TelemetryProducer implements RequestListener, AutoCloseable {
     /** Called on the model thread: builds the event and offers it, never blocks. */
     @Override
     public void onCompleted(RequestRecord record) {
-        offer(TOPIC, RequestEvent.of(record, config.deployment(), config.replica(), Instant.now()).encode());
+        offer(Topics.REQUESTS.topic(), RequestEvents.of(record, config.deployment(), config.replica(), Instant.now()).encode());
     }
 
     /** Called on the model thread with an {@code arborist.stats.v1} sketch: offers it, never blocks. */
     public void onStats(String event) {
-        offer(STATS_TOPIC, event);
+        offer(Topics.STATS.topic(), event);
     }
 
     private void offer(String topic, String event) {

@@ -1,4 +1,4 @@
-package dev.arborist.serving.kafka;
+package dev.arborist.events;
 
 import java.io.IOException;
 import java.io.OutputStream;

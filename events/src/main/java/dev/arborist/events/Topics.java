@@ -1,4 +1,4 @@
-package dev.arborist.serving.kafka;
+package dev.arborist.events;
 
 import java.time.Duration;
 import java.util.Map;
@@ -11,14 +11,14 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** The Arborist topics serving uses, each with its policy from DESIGN.md, created when missing. */
-enum Topics {
-    REQUESTS(TelemetryProducer.TOPIC, TopicConfig.CLEANUP_POLICY_DELETE, Duration.ofHours(24)),
-    STATS(TelemetryProducer.STATS_TOPIC, TopicConfig.CLEANUP_POLICY_DELETE, Duration.ofHours(24)),
-    MODELS(ModelUpdateConsumer.TOPIC, TopicConfig.CLEANUP_POLICY_COMPACT, null),
-    DECISIONS(DecisionPublisher.TOPIC, TopicConfig.CLEANUP_POLICY_DELETE, Duration.ofDays(90));
+/** The Arborist topics, each with its policy from DESIGN.md, created when missing. */
+public enum Topics {
+    REQUESTS("arborist.telemetry.requests", TopicConfig.CLEANUP_POLICY_DELETE, Duration.ofHours(24)),
+    STATS("arborist.telemetry.stats", TopicConfig.CLEANUP_POLICY_DELETE, Duration.ofHours(24)),
+    MODELS("arborist.models", TopicConfig.CLEANUP_POLICY_COMPACT, null),
+    DECISIONS("arborist.decisions", TopicConfig.CLEANUP_POLICY_DELETE, Duration.ofDays(90));
 
-    final String topic;
+    private final String topic;
     private final String cleanup;
     private final Duration retention; // null: the broker's default (compacted topics keep the last value per key)
 
@@ -28,8 +28,13 @@ enum Topics {
         this.retention = retention;
     }
 
+    /** The topic's name. */
+    public String topic() {
+        return topic;
+    }
+
     /** Creates the topic with its policy unless it exists; an existing topic is left as it is. */
-    void ensure(Admin admin, long timeoutMs) throws Exception {
+    public void ensure(Admin admin, long timeoutMs) throws Exception {
         Map<String, String> configs = retention == null ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup)
                 : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, cleanup, TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retention.toMillis()));
         NewTopic newTopic = new NewTopic(topic, Optional.empty(), Optional.empty()).configs(configs);

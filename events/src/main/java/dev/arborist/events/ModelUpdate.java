@@ -1,0 +1,69 @@
+package dev.arborist.events;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * {@code arborist.model-update.v1} on the compacted {@code arborist.models}: serve this plan.
+ *
+ * @param planId the plan's id (the sha256 of its plan.safetensors)
+ * @param uri the artifact directory: a local path or a {@code file:} URI
+ * @param sha256 sha256 of plan.safetensors, as in the artifact's manifest
+ * @param baseSha256 fingerprint of the dense base model the plan applies to
+ * @param reason why the agent published it; may be null
+ * @param rung the ladder rung to serve by default when the plan carries a ladder; null: the plan's own default
+ */
+public record ModelUpdate(String deployment, String planId, String uri, String sha256, String baseSha256, String reason, Integer rung) {
+    public static final String SCHEMA = "arborist.model-update.v1";
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    public ModelUpdate {
+        required("deployment", deployment);
+        required("plan_id", planId);
+        required("uri", uri);
+        required("base_sha256", baseSha256);
+        if (sha256 == null || !SHA256.matcher(sha256).matches()) {
+            throw new IllegalArgumentException("'sha256' must be 64 lower-case hex digits");
+        }
+        if (rung != null && rung < 0) {
+            throw new IllegalArgumentException("'rung' must be >= 0, got " + rung);
+        }
+    }
+
+    public ModelUpdate(String deployment, String planId, String uri, String sha256, String baseSha256, String reason) {
+        this(deployment, planId, uri, sha256, baseSha256, reason, null);
+    }
+
+    /** The same plan at another rung: what the agent publishes to move along a ladder. */
+    public ModelUpdate atRung(int newRung, String newReason) {
+        return new ModelUpdate(deployment, planId, uri, sha256, baseSha256, newReason, newRung);
+    }
+
+    public String encode() {
+        return EventJson.encode(SCHEMA, this);
+    }
+
+    /** Parses and checks an event value; {@link IllegalArgumentException} says what is malformed. */
+    public static ModelUpdate parse(String value) {
+        return EventJson.decode(value, SCHEMA, ModelUpdate.class);
+    }
+
+    /** The artifact directory; {@link IllegalArgumentException} for a URI this replica cannot read. */
+    public Path localPath() {
+        if (!uri.contains(":") || uri.matches("[A-Za-z]:[\\\\/].*")) { // a plain path (or a Windows drive)
+            return Path.of(uri);
+        }
+        URI parsed = URI.create(uri);
+        if (!"file".equalsIgnoreCase(parsed.getScheme())) {
+            throw new IllegalArgumentException("unsupported plan uri " + uri + ": use a local path or a file: URI");
+        }
+        return Path.of(parsed);
+    }
+
+    private static void required(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("'" + field + "' must be a non-empty string");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.arborist.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * {@code arborist.request.v1} on {@code arborist.telemetry.requests}: one finished request.
+ *
+ * @param planId the plan the request ran on; null for the dense base
+ * @param rung the ladder rung it ran at; null when the plan has no ladder
+ * @param level the level's settings (see the elastic ladder); null for dense
+ * @param ttftSeconds null when no token was produced
+ * @param interTokenSeconds mean gap after the first token; null with fewer than two tokens
+ * @param shadow the sampled dense-vs-level comparison; null when not sampled
+ * @param timestamp ISO-8601 instant the request finished
+ */
+public record RequestEvent(String requestId, String replica, String deployment, String planId, Integer rung, JsonNode level,
+        int promptTokens, int completionTokens, double queueSeconds, Double ttftSeconds, Double interTokenSeconds,
+        double e2eSeconds, String finishReason, Features features, Shadow shadow, String timestamp) {
+    public static final String SCHEMA = "arborist.request.v1";
+
+    /**
+     * What the request looked like, for the per-input policy.
+     *
+     * @param lengthBucket e.g. {@code short}, {@code medium}, {@code long}; null when not bucketed
+     * @param signature the cluster of the prompt's expert usage in the first layers; null when not computed
+     */
+    public record Features(int promptLength, String sloClass, String lengthBucket, Integer signature) {
+    }
+
+    /**
+     * Mean per-token log-likelihood of the generated continuation under the level that produced
+     * it and under the dense model: how much the level cost this input.
+     */
+    public record Shadow(int tokens, double levelLogLikelihood, double denseLogLikelihood) {
+    }
+
+    public String encode() {
+        return EventJson.encode(SCHEMA, this);
+    }
+
+    public static RequestEvent parse(String value) {
+        RequestEvent event = EventJson.decode(value, SCHEMA, RequestEvent.class);
+        if (event.deployment() == null || event.deployment().isBlank()) {
+            throw new IllegalArgumentException("malformed " + SCHEMA + ": 'deployment' must be a non-empty string");
+        }
+        return event;
+    }
+}
