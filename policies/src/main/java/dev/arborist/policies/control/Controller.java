@@ -1,0 +1,300 @@
+package dev.arborist.policies.control;
+
+import static dev.arborist.policies.control.SloAssessment.percent;
+import static dev.arborist.policies.control.SloAssessment.ratio;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The SLO feedback loop of one deployment, as pure logic: one window in, one decision out. Time
+ * comes from the caller; nothing here reads a clock or does I/O.
+ *
+ * <p>Rules, in the order {@link #decide} applies them:
+ * <ol>
+ * <li>A window is evidence only if it ran on the current rung, began after the last move and has
+ *     at least {@code min_requests} requests; anything else is a HOLD and leaves the streaks alone.
+ * <li>Each evidence window violates (some p95 above its target), has headroom (every p95 below
+ *     {@code headroom_fraction} of its target) or lies in the band between, which resets both streaks.
+ * <li>The first evidence window after a move's cool-down is that move's verdict. A SPARSER move is
+ *     undone when some p95 rose by more than {@value #WORSE_BY} (as a fraction) over the window it
+ *     was based on while the request rate rose by no more than {@value #SAME_LOAD} (a busier window
+ *     says nothing about the rung); a DENSER move is undone when the verdict window violates. The
+ *     rung that backfired is barred for {@value #PENALTY_COOLDOWNS} cool-downs (at least that many
+ *     windows when the cool-down is shorter than a window).
+ * <li>No move within {@code cooldown} of the last one; windows inside it still count towards the streaks.
+ * <li>{@code violation_windows} violating windows in a row: SPARSER, to the nearest rung whose
+ *     decode speed-up is expected to bring the worst p95 under its target, at most {@code max_step}
+ *     rungs away (the farthest allowed one when none is expected to suffice). A rung is allowed when
+ *     its perplexity ratio is within 1 + {@code quality_budget}, it is not barred, and it is within
+ *     the cap a failed quality check set.
+ * <li>{@code headroom_windows} headroom windows in a row: DENSER by one rung, but only if the p95
+ *     expected there stays at or below the middle of the band, so a large speed-up gap between two
+ *     rungs cannot carry it straight over the target and back.
+ * </ol>
+ * Latency at another rung is estimated as p95 x speedup(current) / speedup(other). Not thread-safe:
+ * one owner feeds it windows.
+ */
+public final class Controller {
+    /** A SPARSER move that raised some p95 by more than this fraction is undone. */
+    public static final double WORSE_BY = 0.10;
+    /** ... unless the request rate rose by more than this fraction too. */
+    public static final double SAME_LOAD = 0.10;
+    /** How long a rung that backfired stays barred, in cool-downs. */
+    public static final int PENALTY_COOLDOWNS = 10;
+
+    private final SloSpec spec;
+    private final ControllerMemory memory;
+    private Ladder ladder;
+
+    public Controller(SloSpec spec, List<Rung> ladder) {
+        this(spec, ladder, ControllerState.startingAt(0));
+    }
+
+    /** Resumes from a snapshot taken with {@link #state()}. */
+    public Controller(SloSpec spec, List<Rung> ladder, ControllerState state) {
+        this.spec = spec;
+        this.ladder = new Ladder(ladder, spec.maxPerplexityRatio());
+        int highest = Math.max(state.currentRung(), state.rungBeforeMove() == null ? 0 : state.rungBeforeMove());
+        if (highest > this.ladder.sparsest()) {
+            throw new IllegalArgumentException("the state refers to rung " + highest + ", which is not on a ladder of "
+                    + ladder.size() + " rungs");
+        }
+        this.memory = new ControllerMemory(state);
+    }
+
+    public SloSpec spec() {
+        return spec;
+    }
+
+    public List<Rung> ladder() {
+        return ladder.rungs();
+    }
+
+    public int currentRung() {
+        return memory.currentRung;
+    }
+
+    public ControllerState state() {
+        return memory.snapshot();
+    }
+
+    /** @param now when the decision is made (normally the window's end) */
+    public ControlDecision decide(WindowSummary window, Instant now) {
+        Map<String, Double> observed = SloAssessment.observed(window);
+        String notEvidence = whyNotEvidence(window);
+        if (notEvidence != null) {
+            return hold(notEvidence, observed);
+        }
+        SloAssessment slo = new SloAssessment(spec, window);
+        if (slo.verdict() == SloAssessment.Verdict.NO_DATA) {
+            return hold(slo.describe() + ": not evidence", observed);
+        }
+        memory.count(slo.verdict());
+        memory.dropPenaltiesEndedBy(now);
+        boolean coolingDown = memory.lastMoveAt != null && now.isBefore(memory.lastMoveAt.plus(spec.cooldown()));
+        if (memory.rungBeforeMove != null && !coolingDown) {
+            ControlDecision undo = judgeLastMove(window, slo, now, observed);
+            if (undo != null) {
+                return undo;
+            }
+        }
+        String streak;
+        if (memory.violationStreak >= spec.violationWindows()) {
+            streak = slo.describe() + " for " + memory.violationStreak + " window(s)";
+        } else if (memory.headroomStreak >= spec.headroomWindows()) {
+            streak = "headroom: " + slo.describe() + " for " + memory.headroomStreak + " window(s)";
+        } else {
+            return hold(holdReason(slo), observed);
+        }
+        if (coolingDown) {
+            return hold(streak + ", but the last move was " + secondsSince(memory.lastMoveAt, now) + " ago (cool-down "
+                    + wholeSeconds(spec.cooldown()) + ")", observed);
+        }
+        return memory.violationStreak > 0 ? sparser(slo, streak, window, now, observed) : denser(slo, streak, window, now, observed);
+    }
+
+    /**
+     * A held-out quality check of the current rung came back over budget: leave it now, cool-down or
+     * not. The ladder evidently understates loss, so every rung's excess perplexity is scaled by the
+     * factor it was off at this rung, and the controller goes to the sparsest rung still within budget
+     * under that correction; sparser rungs stay capped until {@link #ladderChanged} brings new measurements.
+     *
+     * @param measuredRatio held-out perplexity of the current rung divided by dense's
+     */
+    public ControlDecision qualityRegressed(double measuredRatio, Instant now) {
+        if (!(measuredRatio > 0 && Double.isFinite(measuredRatio))) {
+            throw new IllegalArgumentException("measured perplexity ratio must be a positive number, got " + measuredRatio);
+        }
+        int from = memory.currentRung;
+        Map<String, Double> observed = Map.of("perplexity_ratio", measuredRatio, "rung", (double) from);
+        double max = spec.maxPerplexityRatio();
+        if (measuredRatio <= max) {
+            return hold("measured perplexity ratio " + ratio(measuredRatio) + " at rung " + from + " is within budget " + ratio(max), observed);
+        }
+        if (from == 0) {
+            return hold("measured perplexity ratio " + ratio(measuredRatio) + " on the dense rung: the evaluation changed, not the plan", observed);
+        }
+        double claimedExcess = ladder.rung(from).perplexityRatio() - 1;
+        double understatement = Math.max(1, (measuredRatio - 1) / Math.max(claimedExcess, 1e-9));
+        int to = from - 1;
+        while (to > 0 && 1 + (ladder.rung(to).perplexityRatio() - 1) * understatement > max) {
+            to--;
+        }
+        double expectedRatio = to == 0 ? 1 : 1 + (ladder.rung(to).perplexityRatio() - 1) * understatement;
+        String reason = String.format(Locale.ROOT, "held-out perplexity ratio %s at rung %d > budget %s (the ladder said %s);"
+                        + " scaling every rung's loss by %.1fx, rung %d (about %s) is the sparsest within budget;"
+                        + " rungs above %d are capped until the ladder is rebuilt", ratio(measuredRatio), from, ratio(max),
+                ratio(ladder.rung(from).perplexityRatio()), understatement, to, ratio(expectedRatio), to);
+        memory.qualityCap = to;
+        return move(Action.ROLLBACK, to, now, null, reason, observed, Map.of("perplexity_ratio", expectedRatio,
+                "decode_speedup", ladder.rung(to).decodeSpeedup(), "latency_ratio", ladder.latencyRatio(from, to)));
+    }
+
+    /**
+     * A rebuilt plan brought a new ladder. Bars, the quality cap and pending verdicts belonged to the
+     * old rungs and are dropped; the current rung is clamped to the sparsest allowed one at or below it.
+     *
+     * @return DENSER if the clamp moved the rung (the agent must publish it), else HOLD
+     */
+    public ControlDecision ladderChanged(List<Rung> rungs) {
+        Ladder next = new Ladder(rungs, spec.maxPerplexityRatio());
+        int from = memory.currentRung;
+        int to = Math.min(from, next.sparsest());
+        while (to > 0 && !next.withinBudget(to)) {
+            to--;
+        }
+        this.ladder = next;
+        memory.forgetLadder(to);
+        if (to == from) {
+            return hold("ladder rebuilt with " + rungs.size() + " rungs; rung " + from + " is still allowed", Map.of());
+        }
+        String why = from > next.sparsest() ? "rung " + from + " no longer exists"
+                : "rung " + from + " now exceeds the quality budget (perplexity ratio " + ratio(next.rung(from).perplexityRatio()) + ")";
+        return new ControlDecision(Action.DENSER, from, to, "ladder rebuilt: " + why + "; clamped to rung " + to, Map.of(),
+                Map.of("perplexity_ratio", next.rung(to).perplexityRatio(), "decode_speedup", next.rung(to).decodeSpeedup()));
+    }
+
+    /**
+     * Serving runs another rung than the one chosen (a swap was rejected, or an operator overrode it):
+     * continue from that rung. Streaks and any pending verdict are dropped; bars and the cap stay.
+     */
+    public void adopt(int servedRung) {
+        if (servedRung < 0 || servedRung > ladder.sparsest()) {
+            throw new IllegalArgumentException("rung " + servedRung + " is not on a ladder of " + ladder.rungs().size() + " rungs");
+        }
+        memory.forgetStreaks(servedRung);
+    }
+
+    private String whyNotEvidence(WindowSummary window) {
+        if (window.rung() != memory.currentRung) {
+            return "the window ran on rung " + window.rung() + " but the controller chose rung " + memory.currentRung
+                    + "; waiting for serving to switch";
+        }
+        if (memory.lastMoveAt != null && window.start().isBefore(memory.lastMoveAt)) {
+            return "the window began before the move to rung " + memory.currentRung + " at " + memory.lastMoveAt + ", so it mixes rungs";
+        }
+        if (window.requests() < spec.minRequests()) {
+            return "only " + window.requests() + " request(s) in the window, fewer than min_requests " + spec.minRequests() + ": not evidence";
+        }
+        return null;
+    }
+
+    private ControlDecision judgeLastMove(WindowSummary window, SloAssessment slo, Instant now, Map<String, Double> observed) {
+        int before = memory.rungBeforeMove;
+        WindowSummary basis = memory.moveBasis;
+        memory.verdictGiven();
+        String backfired = memory.currentRung > before ? MoveVerdict.sparserBackfired(spec, basis, window)
+                : MoveVerdict.denserBackfired(slo);
+        if (backfired == null) {
+            return null;
+        }
+        int tried = memory.currentRung;
+        Duration bar = (spec.cooldown().compareTo(window.length()) > 0 ? spec.cooldown() : window.length()).multipliedBy(PENALTY_COOLDOWNS);
+        Instant until = now.plus(bar);
+        memory.penalties.put(tried, until);
+        String reason = "after the move from rung " + before + " to " + tried + ", " + backfired + "; back to rung " + before
+                + ", rung " + tried + " barred until " + until;
+        return move(Action.ROLLBACK, before, now, null, reason, observed, expectations(tried, before));
+    }
+
+    private ControlDecision sparser(SloAssessment slo, String streak, WindowSummary window, Instant now, Map<String, Double> observed) {
+        int from = memory.currentRung;
+        int last = Math.min(from + spec.maxStep(), ladder.sparsest());
+        int chosen = -1;
+        for (int to = from + 1; to <= last; to++) {
+            if (memory.blocker(ladder, to, now) == null) {
+                chosen = to;
+                if (slo.worstRatio() * ladder.latencyRatio(from, to) <= 1) {
+                    break; // the nearest rung expected to meet every target
+                }
+            }
+        }
+        if (chosen < 0) {
+            String why = from == ladder.sparsest() ? "rung " + from + " is already the sparsest" : memory.blocker(ladder, from + 1, now);
+            return hold(streak + ", but " + why, observed);
+        }
+        Rung to = ladder.rung(chosen);
+        String reason = String.format(Locale.ROOT, "%s; rung %d -> %d: decode speed-up %.2fx vs dense, expected p95 x%.2f,"
+                + " perplexity ratio %s within %s", streak, from, chosen, to.decodeSpeedup(), ladder.latencyRatio(from, chosen),
+                ratio(to.perplexityRatio()), ratio(spec.maxPerplexityRatio()));
+        return move(Action.SPARSER, chosen, now, window, reason, observed, expectations(from, chosen));
+    }
+
+    private ControlDecision denser(SloAssessment slo, String streak, WindowSummary window, Instant now, Map<String, Double> observed) {
+        int from = memory.currentRung;
+        if (from == 0) {
+            return hold(streak + "; already dense", observed);
+        }
+        int to = from - 1;
+        String blocked = memory.blocker(ladder, to, now);
+        if (blocked != null) {
+            return hold(streak + ", but " + blocked, observed);
+        }
+        double aim = (1 + spec.headroomFraction()) / 2; // the middle of the band between headroom and violation
+        double expected = slo.worstRatio() * ladder.latencyRatio(from, to);
+        if (expected > aim) {
+            return hold(streak + ", but on rung " + to + " the tightest p95 is expected at " + percent(expected)
+                    + " of its target, above the " + percent(aim) + " a denser move may aim for", observed);
+        }
+        String reason = streak + "; rung " + from + " -> " + to + ", tightest p95 expected at " + percent(expected) + " of its target";
+        return move(Action.DENSER, to, now, window, reason, observed, expectations(from, to));
+    }
+
+    /** Applies a move; {@code basis} is the window a verdict will compare against, null when none is due. */
+    private ControlDecision move(Action action, int to, Instant now, WindowSummary basis, String reason,
+                                 Map<String, Double> observed, Map<String, Double> expected) {
+        int from = memory.currentRung;
+        memory.moved(to, now, basis == null ? null : from, basis);
+        return new ControlDecision(action, from, to, reason, observed, expected);
+    }
+
+    private Map<String, Double> expectations(int from, int to) {
+        Rung r = ladder.rung(to);
+        return Map.of("decode_speedup", r.decodeSpeedup(), "perplexity_ratio", r.perplexityRatio(),
+                "latency_ratio", ladder.latencyRatio(from, to));
+    }
+
+    private ControlDecision hold(String reason, Map<String, Double> observed) {
+        return ControlDecision.hold(memory.currentRung, reason, observed);
+    }
+
+    private String holdReason(SloAssessment slo) {
+        return switch (slo.verdict()) {
+            case VIOLATED -> slo.describe() + " for " + memory.violationStreak + " of " + spec.violationWindows() + " window(s) needed";
+            case HEADROOM -> "headroom: " + slo.describe() + " for " + memory.headroomStreak + " of " + spec.headroomWindows() + " window(s) needed";
+            default -> "within SLO: " + slo.describe();
+        };
+    }
+
+    private static String secondsSince(Instant then, Instant now) {
+        return wholeSeconds(Duration.between(then, now));
+    }
+
+    private static String wholeSeconds(Duration d) {
+        return String.format(Locale.ROOT, "%.0f s", d.toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.arborist.policies.control;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything a {@link Controller} remembers, so the agent can snapshot it and resume identically.
+ *
+ * @param currentRung the rung the controller last chose
+ * @param lastMoveAt when it last changed rung, or null if it never has
+ * @param violationStreak consecutive evidence windows that violated the SLO
+ * @param headroomStreak consecutive evidence windows with headroom
+ * @param rungBeforeMove the rung left by the last move while that move awaits its verdict, else null
+ * @param moveBasis the window the move awaiting its verdict was based on, else null
+ * @param penalties rung -> until when moving to it is barred (set by rollbacks); kept sorted by rung
+ * @param qualityCap the sparsest rung allowed after a failed quality check, until the ladder is rebuilt; null for none
+ */
+public record ControllerState(int currentRung, Instant lastMoveAt, int violationStreak, int headroomStreak,
+                              Integer rungBeforeMove, WindowSummary moveBasis, Map<Integer, Instant> penalties,
+                              Integer qualityCap) {
+    public static final String SCHEMA = "arborist.controller-state.v1";
+
+    public ControllerState {
+        if (currentRung < 0 || violationStreak < 0 || headroomStreak < 0) {
+            throw new IllegalArgumentException("rung and streaks must be non-negative, got rung " + currentRung
+                    + ", streaks " + violationStreak + "/" + headroomStreak);
+        }
+        if ((rungBeforeMove == null) != (moveBasis == null) || (rungBeforeMove != null && lastMoveAt == null)) {
+            throw new IllegalArgumentException("a move awaiting its verdict needs its previous rung, its basis window and its time");
+        }
+        if (qualityCap != null && qualityCap < 0) {
+            throw new IllegalArgumentException("quality cap must be a rung index, got " + qualityCap);
+        }
+        penalties = Collections.unmodifiableSortedMap(penalties == null ? new TreeMap<>() : new TreeMap<>(penalties));
+    }
+
+    /** A controller that has not moved yet, starting on {@code rung}. */
+    public static ControllerState startingAt(int rung) {
+        return new ControllerState(rung, null, 0, 0, null, null, new TreeMap<>(), null);
+    }
+
+    public String toJson() {
+        return ControllerStateJson.encode(this);
+    }
+
+    /** @throws IllegalArgumentException if the text is not a snapshot written by {@link #toJson} */
+    public static ControllerState fromJson(String json) {
+        return ControllerStateJson.decode(json);
+    }
+}

@@ -1,0 +1,223 @@
+package dev.arborist.policies.control;
+
+import static dev.arborist.policies.control.Ladders.E2E_1S;
+import static dev.arborist.policies.control.Ladders.FIVE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Single rules of the controller, on hand-made windows (10 s each, window i starts at T0 + 10 i s). */
+class ControllerRulesTest {
+    private static final Instant T0 = Simulation.T0;
+
+    private static WindowSummary window(int i, long requests, double e2e, int rung) {
+        Instant start = T0.plusSeconds(10L * i);
+        return new WindowSummary(start, start.plusSeconds(10), requests, null, null, e2e, 100, rung);
+    }
+
+    private static ControlDecision feed(Controller c, int i, long requests, double e2e) {
+        WindowSummary w = window(i, requests, e2e, c.currentRung());
+        return c.decide(w, w.end());
+    }
+
+    @Test
+    @DisplayName("a violating window moves one rung sparser and the reason and audit maps carry the numbers")
+    void violationMovesSparser() {
+        Controller c = new Controller(E2E_1S, FIVE);
+        ControlDecision d = feed(c, 0, 100, 1.42);
+
+        assertThat(d.action()).isEqualTo(Action.SPARSER);
+        assertThat(d.fromRung()).isZero();
+        assertThat(d.toRung()).isEqualTo(1);
+        assertThat(d.reason()).startsWith("e2e p95 1.42 s > target 1.00 s for 1 window(s); rung 0 -> 1");
+        assertThat(d.observed()).containsEntry("e2e_p95_seconds", 1.42).containsEntry("requests", 100.0);
+        assertThat(d.expected()).containsEntry("decode_speedup", 1.25).containsEntry("perplexity_ratio", 1.03);
+        assertThat(d.expected().get("latency_ratio")).isCloseTo(0.8, within(1e-12));
+        assertThat(c.currentRung()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("windows with fewer than min_requests are not evidence: HOLD, and the streak carries over them")
+    void thinWindowsAreIgnored() {
+        SloSpec spec = SloSpec.builder("chat").e2eP95Seconds(1.0).qualityBudget(0.1).violationWindows(2).minRequests(5).build();
+        Controller c = new Controller(spec, FIVE);
+
+        assertThat(feed(c, 0, 100, 1.5).reason()).contains("for 1 of 2 window(s) needed");
+        ControlDecision thin = feed(c, 1, 4, 0.1);
+        assertThat(thin.action()).isEqualTo(Action.HOLD);
+        assertThat(thin.reason()).contains("only 4 request(s)").contains("min_requests 5");
+        assertThat(feed(c, 2, 3, 9.0).action()).isEqualTo(Action.HOLD);
+        assertThat(feed(c, 3, 100, 1.5).action()).isEqualTo(Action.SPARSER);
+    }
+
+    @Test
+    @DisplayName("within the cool-down a violation holds and says so; after it the controller moves again")
+    void coolDownHolds() {
+        Controller c = new Controller(E2E_1S, FIVE);
+        feed(c, 0, 100, 1.5); // move at T0 + 10 s
+        ControlDecision during = feed(c, 1, 100, 1.3);
+
+        assertThat(during.action()).isEqualTo(Action.HOLD);
+        assertThat(during.reason()).contains("the last move was 10 s ago (cool-down 30 s)");
+        assertThat(feed(c, 2, 100, 1.3).action()).isEqualTo(Action.HOLD);
+        assertThat(feed(c, 3, 100, 1.3).action()).isEqualTo(Action.SPARSER); // T0 + 40 s: 30 s after the move
+    }
+
+    @Test
+    @DisplayName("windows on another rung or begun before the move are not evidence")
+    void windowsThatDoNotDescribeTheCurrentRung() {
+        Controller c = new Controller(E2E_1S, FIVE);
+        feed(c, 0, 100, 1.5);
+
+        ControlDecision oldRung = c.decide(window(1, 100, 1.5, 0), T0.plusSeconds(20));
+        assertThat(oldRung.reason()).contains("ran on rung 0 but the controller chose rung 1");
+        Instant start = T0.plusSeconds(5);
+        ControlDecision straddling = c.decide(new WindowSummary(start, start.plusSeconds(10), 100, null, null, 1.5, 100, 1), start.plusSeconds(10));
+        assertThat(straddling.reason()).contains("began before the move");
+        assertThat(c.state().violationStreak()).isZero();
+    }
+
+    @Test
+    @DisplayName("with max_step 3 it jumps to the nearest rung expected to meet the target, not the farthest")
+    void boundedStepTakesTheNearestSufficientRung() {
+        SloSpec spec = SloSpec.builder("chat").e2eP95Seconds(1.0).qualityBudget(0.1).maxStep(3).build();
+        ControlDecision d = feed(new Controller(spec, FIVE), 0, 100, 1.4); // 1.4 / 1.25 > 1, 1.4 / 1.5 < 1
+
+        assertThat(d.toRung()).isEqualTo(2);
+        ControlDecision far = feed(new Controller(spec, FIVE), 0, 100, 3.0); // nothing within budget suffices
+        assertThat(far.toRung()).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("a SPARSER move is not rolled back for a rise that came with a much busier window")
+    void busierWindowIsNotAVerdict() {
+        Controller c = new Controller(E2E_1S, FIVE);
+        feed(c, 0, 100, 1.2);
+        feed(c, 1, 100, 1.1);
+        feed(c, 2, 100, 1.1);
+        ControlDecision busier = feed(c, 3, 130, 1.5); // +25% latency at +30% load
+
+        assertThat(busier.action()).isEqualTo(Action.SPARSER);
+        Controller same = new Controller(E2E_1S, FIVE);
+        feed(same, 0, 100, 1.2);
+        feed(same, 1, 100, 1.1);
+        feed(same, 2, 100, 1.1);
+        ControlDecision worse = feed(same, 3, 105, 1.5);
+        assertThat(worse.action()).isEqualTo(Action.ROLLBACK);
+        assertThat(worse.reason()).contains("e2e p95 rose from 1.20 s to 1.50 s (+25%, more than 10%)");
+    }
+
+    @Test
+    @DisplayName("a DENSER move whose verdict window violates is rolled back and the denser rung is barred")
+    void denserBackfire() {
+        Controller c = new Controller(E2E_1S, FIVE, ControllerState.startingAt(1));
+        feed(c, 0, 100, 0.4);
+        feed(c, 1, 100, 0.4);
+        ControlDecision denser = feed(c, 2, 100, 0.4);
+        assertThat(denser.action()).isEqualTo(Action.DENSER);
+        feed(c, 3, 100, 0.9);
+        feed(c, 4, 100, 0.9);
+        ControlDecision back = feed(c, 5, 100, 1.2);
+
+        assertThat(back.action()).isEqualTo(Action.ROLLBACK);
+        assertThat(back.toRung()).isEqualTo(1);
+        assertThat(back.reason()).contains("after the move from rung 1 to 0, e2e p95 1.20 s > target 1.00 s");
+        assertThat(c.state().penalties()).containsKey(0);
+        for (int i = 6; i < 12; i++) {
+            feed(c, i, 100, 0.3);
+        }
+        assertThat(c.currentRung()).isEqualTo(1);
+        assertThat(feed(c, 12, 100, 0.3).reason()).contains("rung 0 is barred until");
+    }
+
+    @Test
+    @DisplayName("a failed quality check rolls back to the sparsest rung within budget once the ladder's error is corrected")
+    void qualityRegression() {
+        Controller c = new Controller(E2E_1S, FIVE, ControllerState.startingAt(3));
+        ControlDecision d = c.qualityRegressed(1.27, T0); // the ladder said 1.09: losses are 3x what it claims
+
+        assertThat(d.action()).isEqualTo(Action.ROLLBACK);
+        assertThat(d.toRung()).isEqualTo(1); // rung 2 would be about 1.18, rung 1 about 1.09
+        assertThat(d.expected().get("perplexity_ratio")).isCloseTo(1.09, within(1e-9));
+        assertThat(d.reason()).contains("held-out perplexity ratio 1.27 at rung 3 > budget 1.10");
+        assertThat(c.state().qualityCap()).isEqualTo(1);
+
+        ControlDecision capped = feed(c, 10, 100, 1.5);
+        assertThat(capped.action()).isEqualTo(Action.HOLD);
+        assertThat(capped.reason()).contains("rung 2 is beyond rung 1, the sparsest allowed since a failed quality check");
+        assertThat(c.ladderChanged(FIVE).action()).isEqualTo(Action.HOLD);
+        assertThat(feed(c, 11, 100, 1.5).toRung()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("a quality check within budget, or on the dense rung, changes nothing")
+    void qualityChecksThatDoNotMove() {
+        Controller c = new Controller(E2E_1S, FIVE, ControllerState.startingAt(2));
+        assertThat(c.qualityRegressed(1.08, T0).action()).isEqualTo(Action.HOLD);
+        assertThat(new Controller(E2E_1S, FIVE).qualityRegressed(1.5, T0).action()).isEqualTo(Action.HOLD);
+        assertThat(c.currentRung()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("a rebuilt ladder clamps the current rung to the sparsest allowed one")
+    void ladderChangeClamps() {
+        Controller c = new Controller(E2E_1S, FIVE, ControllerState.startingAt(3));
+        List<Rung> rebuilt = List.of(Rung.dense(), new Rung(1, 1.05, 1.4), new Rung(2, 1.15, 1.9));
+        ControlDecision d = c.ladderChanged(rebuilt);
+
+        assertThat(d.action()).isEqualTo(Action.DENSER);
+        assertThat(d.toRung()).isEqualTo(1);
+        assertThat(d.reason()).contains("rung 3 no longer exists");
+        assertThat(c.currentRung()).isEqualTo(1);
+        assertThat(c.ladder()).isEqualTo(rebuilt);
+    }
+
+    @Test
+    @DisplayName("headroom needs every targeted quantile measured and low; one missing quantile is not headroom")
+    void headroomNeedsEveryTarget() {
+        SloSpec spec = SloSpec.builder("chat").ttftP95Seconds(0.5).e2eP95Seconds(1.0).qualityBudget(0.1).headroomWindows(1)
+                .cooldown(Duration.ZERO).build();
+        Controller c = new Controller(spec, FIVE, ControllerState.startingAt(2));
+        WindowSummary noTtft = new WindowSummary(T0, T0.plusSeconds(10), 50, null, null, 0.2, 100, 2);
+        assertThat(c.decide(noTtft, noTtft.end()).action()).isEqualTo(Action.HOLD);
+
+        WindowSummary both = new WindowSummary(T0.plusSeconds(10), T0.plusSeconds(20), 50, 0.1, null, 0.2, 100, 2);
+        ControlDecision d = c.decide(both, both.end());
+        assertThat(d.action()).isEqualTo(Action.DENSER);
+        assertThat(d.reason()).contains("ttft p95 0.10 s < 0.35 s (70% of target), e2e p95 0.20 s < 0.70 s");
+    }
+
+    @Test
+    @DisplayName("adopt continues from the rung serving actually runs")
+    void adoptTheServedRung() {
+        Controller c = new Controller(E2E_1S, FIVE);
+        feed(c, 0, 100, 1.5);
+        c.adopt(0); // the swap to rung 1 was rejected
+        assertThat(c.currentRung()).isZero();
+        assertThat(c.state().rungBeforeMove()).isNull();
+        assertThatThrownBy(() -> c.adopt(5)).hasMessageContaining("rung 5 is not on a ladder of 5 rungs");
+    }
+
+    @Test
+    @DisplayName("ladders must be listed densest first with indices 0..n-1; snapshots must fit the ladder")
+    void rejectsInconsistentInputs() {
+        assertThatThrownBy(() -> new Controller(E2E_1S, List.of(new Rung(1, 1.0, 1.0)))).hasMessageContaining("position 0 holds rung 1");
+        assertThatThrownBy(() -> new Controller(E2E_1S, List.of())).hasMessageContaining("at least the dense rung");
+        assertThatThrownBy(() -> new Controller(E2E_1S, FIVE, ControllerState.startingAt(7))).hasMessageContaining("rung 7");
+        assertThatThrownBy(() -> ControllerState.fromJson("{\"schema\":\"other\"}")).hasMessageContaining(ControllerState.SCHEMA);
+    }
+
+    @Test
+    @DisplayName("actions travel as lower-case names")
+    void actionWireNames() {
+        assertThat(Action.ROLLBACK.wireName()).isEqualTo("rollback");
+        assertThat(Action.fromWireName("sparser")).isEqualTo(Action.SPARSER);
+        assertThatThrownBy(() -> Action.fromWireName("SPARSER")).hasMessageContaining("unknown action");
+    }
+}
