@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
  * @param baseSha256 fingerprint of the dense base model the plan applies to
  * @param reason why the agent published it; may be null
  * @param rung the ladder rung to serve by default when the plan carries a ladder; null: the plan's own default
+ * @param sequence the sequence number of the agent's decision record that announced it (see
+ *     {@link Decision#sequence()}); null when published by hand
  */
-public record ModelUpdate(String deployment, String planId, String uri, String sha256, String baseSha256, String reason, Integer rung) {
+public record ModelUpdate(String deployment, String planId, String uri, String sha256, String baseSha256, String reason, Integer rung,
+        Long sequence) {
     public static final String SCHEMA = "arborist.model-update.v1";
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -32,12 +35,21 @@ public record ModelUpdate(String deployment, String planId, String uri, String s
     }
 
     public ModelUpdate(String deployment, String planId, String uri, String sha256, String baseSha256, String reason) {
-        this(deployment, planId, uri, sha256, baseSha256, reason, null);
+        this(deployment, planId, uri, sha256, baseSha256, reason, null, null);
     }
 
-    /** The same plan at another rung: what the agent publishes to move along a ladder. */
+    public ModelUpdate(String deployment, String planId, String uri, String sha256, String baseSha256, String reason, Integer rung) {
+        this(deployment, planId, uri, sha256, baseSha256, reason, rung, null);
+    }
+
+    /** The same plan at another rung: what the agent publishes to move along a ladder (a new announcement: no sequence yet). */
     public ModelUpdate atRung(int newRung, String newReason) {
-        return new ModelUpdate(deployment, planId, uri, sha256, baseSha256, newReason, newRung);
+        return new ModelUpdate(deployment, planId, uri, sha256, baseSha256, newReason, newRung, null);
+    }
+
+    /** This announcement numbered with the decision record that goes with it. */
+    public ModelUpdate withSequence(long newSequence) {
+        return new ModelUpdate(deployment, planId, uri, sha256, baseSha256, reason, rung, newSequence);
     }
 
     public String encode() {

@@ -12,11 +12,27 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param interTokenSeconds mean gap after the first token; null with fewer than two tokens
  * @param shadow the sampled dense-vs-level comparison; null when not sampled
  * @param timestamp ISO-8601 instant the request finished
+ * @param promptTokenIds the prompt's token ids for a sampled fraction of requests (the agent's shadow
+ *     check replays recent prompts); null when not sampled
  */
 public record RequestEvent(String requestId, String replica, String deployment, String planId, Integer rung, JsonNode level,
         int promptTokens, int completionTokens, double queueSeconds, Double ttftSeconds, Double interTokenSeconds,
-        double e2eSeconds, String finishReason, Features features, Shadow shadow, String timestamp) {
+        double e2eSeconds, String finishReason, Features features, Shadow shadow, String timestamp, int[] promptTokenIds) {
     public static final String SCHEMA = "arborist.request.v1";
+
+    /** An event without sampled prompt tokens. */
+    public RequestEvent(String requestId, String replica, String deployment, String planId, Integer rung, JsonNode level,
+            int promptTokens, int completionTokens, double queueSeconds, Double ttftSeconds, Double interTokenSeconds,
+            double e2eSeconds, String finishReason, Features features, Shadow shadow, String timestamp) {
+        this(requestId, replica, deployment, planId, rung, level, promptTokens, completionTokens, queueSeconds, ttftSeconds,
+                interTokenSeconds, e2eSeconds, finishReason, features, shadow, timestamp, null);
+    }
+
+    /** The same event carrying the prompt's token ids (serving samples which requests do). */
+    public RequestEvent withPromptTokenIds(int[] ids) {
+        return new RequestEvent(requestId, replica, deployment, planId, rung, level, promptTokens, completionTokens, queueSeconds,
+                ttftSeconds, interTokenSeconds, e2eSeconds, finishReason, features, shadow, timestamp, ids);
+    }
 
     /**
      * What the request looked like, for the per-input policy.

@@ -10,13 +10,24 @@ import java.util.List;
  * @param windowEnd ISO-8601 instant
  * @param sampleEvery one step in this many was instrumented
  * @param expertsPerToken top-k of the MoE layers; null for a dense model
+ * @param planId the plan whose unit order the arrays follow: an elastic plan permutes experts, FFN
+ *     channels and KV groups, and the agent maps them back to the dense base order; null for the
+ *     base order. At a sparse level arrays may hold only the prefix of units that ran
+ * @param rung the ladder rung the sampled steps ran at; null for dense or a plan without a ladder
  */
 public record StatsSketch(String deployment, String replica, String windowStart, String windowEnd, int sampleEvery,
-        long steps, long sampledSteps, long sampledTokens, Integer expertsPerToken, List<Layer> layers) {
+        long steps, long sampledSteps, long sampledTokens, Integer expertsPerToken, List<Layer> layers, String planId, Integer rung) {
     public static final String SCHEMA = "arborist.stats.v1";
 
     public StatsSketch {
         layers = layers == null ? List.of() : List.copyOf(layers);
+    }
+
+    /** A sketch of the dense base model (arrays in base order). */
+    public StatsSketch(String deployment, String replica, String windowStart, String windowEnd, int sampleEvery,
+            long steps, long sampledSteps, long sampledTokens, Integer expertsPerToken, List<Layer> layers) {
+        this(deployment, replica, windowStart, windowEnd, sampleEvery, steps, sampledSteps, sampledTokens, expertsPerToken, layers,
+                null, null);
     }
 
     /**

@@ -36,6 +36,30 @@ class EventJsonTest {
     }
 
     @Test
+    @DisplayName("the optional agent fields (sequence numbers, sampled prompt tokens) round-trip and stay absent when unset")
+    void optionalAgentFields() {
+        RequestEvent plain = new RequestEvent("r1", "a", "prod", null, null, null, 3, 1, 0, 0.1, null, 0.2, "stop", null, null, "t");
+        assertThat(plain.encode()).doesNotContain("prompt_token_ids");
+        RequestEvent sampled = plain.withPromptTokenIds(new int[] {5, 6, 7});
+        assertThat(sampled.encode()).contains("\"prompt_token_ids\":[5,6,7]");
+        assertThat(RequestEvent.parse(sampled.encode()).promptTokenIds()).containsExactly(5, 6, 7);
+
+        ModelUpdate update = new ModelUpdate("prod", "p1", "/store/p1", SHA, "b".repeat(64), "drift", 2).withSequence(41);
+        assertThat(ModelUpdate.parse(update.encode())).isEqualTo(update);
+        assertThat(update.atRung(1, "headroom").sequence()).isNull();
+
+        Decision measured = new Decision("prod", "agent", "sparser", "p1", "effect", 0, 1, null, null, Map.of("e2e_p95_seconds", 0.9),
+                1.04, "t", 43L, 42L);
+        assertThat(Decision.parse(measured.encode())).isEqualTo(measured);
+        assertThat(Decision.swap("prod", "a", "swapped", "p1", null).encode()).doesNotContain("sequence").doesNotContain("follows");
+
+        StatsSketch permuted = new StatsSketch("prod", "a", "t0", "t1", 8, 10, 2, 6, 2, List.of(), "p1", 3);
+        assertThat(permuted.encode()).contains("\"plan_id\":\"p1\"").contains("\"rung\":3");
+        assertThat(StatsSketch.parse(permuted.encode())).usingRecursiveComparison().isEqualTo(permuted);
+        assertThat(new StatsSketch("prod", "a", "t0", "t1", 8, 10, 2, 6, 2, List.of()).encode()).doesNotContain("plan_id");
+    }
+
+    @Test
     @DisplayName("malformed values, wrong schemas and invalid fields are rejected with a message naming the problem")
     void rejects() {
         assertThatThrownBy(() -> ModelUpdate.parse("{not json")).hasMessageContaining("not JSON");

@@ -2,6 +2,7 @@ package dev.arborist.model.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.core.Linear;
 import dev.arborist.model.instrument.Instrumentation;
 import dev.arborist.model.instrument.LinearSite;
@@ -12,9 +13,13 @@ final class Attention {
 
     /**
      * @param x (B, T, d) normalised hidden state
+     * @param kvHeadsRead the leading KV heads the queries read: all of them, or fewer at an elastic
+     *     level (whose q and o hold only those heads' query heads); keys and values of every head
+     *     are still computed and stored
      * @return (B, T, d)
      */
-    static NDArray forward(NDArray x, AttentionWeights w, int layer, int headDim, Rope rope, Constants c, ForwardContext ctx) {
+    static NDArray forward(NDArray x, AttentionWeights w, int layer, int headDim, int kvHeadsRead, Rope rope, Constants c,
+                           ForwardContext ctx) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         int heads = w.numHeads(headDim);
@@ -31,9 +36,14 @@ final class Attention {
         NDList kv = ctx.keysValues(layer, k, v); // each (B, nkv, S, hs)
         NDArray keys = kv.get(0);
         NDArray values = kv.get(1);
-        if (heads != kvHeads) { // query head h reads KV head h / groups
-            keys = keys.repeat(1, heads / kvHeads);
-            values = values.repeat(1, heads / kvHeads);
+        if (kvHeadsRead < kvHeads) {
+            NDIndex read = new NDIndex().addAllDim().addSliceDim(0, kvHeadsRead);
+            keys = keys.get(read); // (B, g, S, hs)
+            values = values.get(read);
+        }
+        if (heads != kvHeadsRead) { // query head h reads KV head h / groups
+            keys = keys.repeat(1, heads / kvHeadsRead);
+            values = values.repeat(1, heads / kvHeadsRead);
         }
         NDArray scores = q.matMul(keys.transpose(0, 1, 3, 2)).mul(c.attentionScale()).add(ctx.mask()); // (B, nh, T, S)
         NDArray y = scores.softmax(-1).matMul(values) // (B, nh, T, hs)
@@ -43,6 +53,18 @@ final class Attention {
             obs.linearInput(layer, LinearSite.ATTN_OUT, -1, ctx.realRows(y.reshape(b * t, -1)));
         }
         return Linear.linear(y, w.o()).singletonOrThrow();
+    }
+
+    /**
+     * Only stores this layer's keys and values, for a layer an elastic level skips: a later step at
+     * a level that runs the layer then finds every position in the cache.
+     *
+     * @param x (B, T, d) normalised hidden state
+     */
+    static void storeKeysValues(NDArray x, AttentionWeights w, int layer, int headDim, Rope rope, ForwardContext ctx) {
+        int kvHeads = w.numKvHeads(headDim);
+        NDArray k = rope.apply(project(x, w.k(), w.kBias(), kvHeads, headDim), ctx.positions()); // (B, nkv, T, hs)
+        ctx.storeKeysValues(layer, k, project(x, w.v(), w.vBias(), kvHeads, headDim));
     }
 
     private static NDArray project(NDArray x, NDArray weight, NDArray bias, int heads, int headDim) {

@@ -18,8 +18,8 @@ public final class CachedContext extends ForwardContext {
     private final int[] starts;
     private final int[] newLengths;
     private final int queryLength;
-    private final int keyLength;
-    private final NDArray slotIndex;
+    private final NDIndex slotRows; // the batch's slots, parsed once per step rather than twice per layer
+    private final NDIndex window;
     private final NDArray positions;
     private final NDArray mask;
     private final long[] validRows;
@@ -44,7 +44,6 @@ public final class CachedContext extends ForwardContext {
             real += newLengths[i];
         }
         this.queryLength = t;
-        this.keyLength = s;
         long[] pos = new long[b * t];
         float[] m = new float[b * t * s];
         long[] valid = new long[real];
@@ -67,7 +66,8 @@ public final class CachedContext extends ForwardContext {
         for (int i = 0; i < b; i++) {
             slotIds[i] = slots[i];
         }
-        this.slotIndex = manager.create(slotIds);
+        this.slotRows = new NDIndex("{}", manager.create(slotIds));
+        this.window = new NDIndex().addAllDim().addAllDim().addSliceDim(0, s); // (B, nkv, S, hs): the longest row's keys
         this.positions = manager.create(pos, new Shape(b, t));
         this.mask = manager.create(m, new Shape(b, 1, t, s));
         this.validRows = real == b * t ? null : valid;
@@ -98,6 +98,17 @@ public final class CachedContext extends ForwardContext {
 
     @Override
     public NDList keysValues(int layer, NDArray k, NDArray v) {
+        storeKeysValues(layer, k, v);
+        return new NDList(cache.keys(layer).get(slotRows).get(window), cache.values(layer).get(slotRows).get(window));
+    }
+
+    @Override
+    public boolean cachesKeysValues() {
+        return true;
+    }
+
+    @Override
+    public void storeKeysValues(int layer, NDArray k, NDArray v) {
         NDArray cachedK = cache.keys(layer);
         NDArray cachedV = cache.values(layer);
         for (int i = 0; i < slots.length; i++) {
@@ -107,10 +118,6 @@ public final class CachedContext extends ForwardContext {
             cachedK.set(target, k.get(source));
             cachedV.set(target, v.get(source));
         }
-        NDIndex window = new NDIndex().addAllDim().addAllDim().addSliceDim(0, keyLength);
-        return new NDList(
-                cachedK.get(new NDIndex("{}", slotIndex)).get(window),
-                cachedV.get(new NDIndex("{}", slotIndex)).get(window));
     }
 
     @Override

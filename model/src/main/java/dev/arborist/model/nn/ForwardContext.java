@@ -28,6 +28,14 @@ public abstract class ForwardContext {
      */
     public abstract NDList keysValues(int layer, NDArray k, NDArray v);
 
+    /** Whether this pass stores keys and values for later steps (a KV cache); false for full sequences. */
+    public boolean cachesKeysValues() {
+        return false;
+    }
+
+    /** Stores this step's keys and values (B, nkv, T, hs) without reading any back; nothing to do without a cache. */
+    public void storeKeysValues(int layer, NDArray k, NDArray v) {}
+
     /** @return indices into the flattened (B*T) rows that are real tokens, or null if all are */
     public abstract long[] validRows();
 

@@ -5,34 +5,71 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.core.Linear;
 import dev.arborist.model.config.ModelConfig;
+import java.util.Optional;
 
 /**
  * A decoder-only transformer (Llama, Mistral, Qwen2 or Mixtral) over a set of weights. Immutable:
  * pruning produces a new instance over new weights, so a running request keeps the version it
- * started with.
+ * started with. {@link #atLevel} runs the same resident weights at an elastic {@link Level}.
  */
 public final class Transformer {
     private final ModelConfig config;
-    private final ModelWeights weights;
+    private final ModelWeights weights; // what runs: the full weights, or a level's prefix views of them
+    private final ModelWeights full; // what every level slices
+    private final Level level; // null: the weights run as they are
+    private final int[] kvHeadsRead; // per layer; 0 for a skipped layer
     private final Rope rope;
     private final Constants constants;
 
     /** @param manager owns the position tables and constants (not the weights) */
     public Transformer(ModelConfig config, ModelWeights weights, NDManager manager) {
-        this(config, weights, new Rope(manager, config.headDim(), config.maxPositions(), config.ropeTheta()),
+        this(config, weights, weights, null, new Rope(manager, config.headDim(), config.maxPositions(), config.ropeTheta()),
                 Constants.of(manager, config.rmsNormEps(), config.headDim()));
     }
 
-    private Transformer(ModelConfig config, ModelWeights weights, Rope rope, Constants constants) {
+    private Transformer(ModelConfig config, ModelWeights weights, ModelWeights full, Level level, Rope rope, Constants constants) {
         this.config = config;
         this.weights = weights;
+        this.full = full;
+        this.level = level;
         this.rope = rope;
         this.constants = constants;
+        this.kvHeadsRead = new int[weights.layers().size()];
+        for (int l = 0; l < kvHeadsRead.length; l++) {
+            int all = weights.layers().get(l).attention().numKvHeads(config.headDim());
+            kvHeadsRead[l] = level == null ? all : level.skips(l) ? 0 : level.kvGroupsKept();
+        }
     }
 
-    /** The same architecture over other weights (e.g. a pruned variant); shares the tables. */
+    /** The same architecture over other weights (e.g. a pruned variant); shares the tables. The result runs them whole. */
     public Transformer withWeights(ModelWeights newWeights) {
-        return new Transformer(config, newWeights, rope, constants);
+        return new Transformer(config, newWeights, newWeights, null, rope, constants);
+    }
+
+    /**
+     * This model's full weights run at {@code level}: prefix-slice views (see {@link LevelViews}), no
+     * copy, so switching levels costs nothing but these views. With importance-ordered weights
+     * (the elastic plan's permutation) each prefix keeps the most important units.
+     *
+     * <p>Levels can change between decode steps of one sequence over the same {@link KvCache}: every
+     * level writes the keys and values of every KV head of every layer, skipped layers included.
+     *
+     * <p>Column prefixes (down_proj, o_proj) are strided views. Measured with DJL/PyTorch on one CPU
+     * thread, a (8, 256) x (256, 256)^T linear over a column view of a (256, 512) matrix took ~38 us
+     * against ~36 us for a contiguous copy (batch 1: ~11 vs ~10 us), so storing down transposed (as
+     * DESIGN.md suggests) would buy a few percent on those matmuls; not worth a second layout yet.
+     *
+     * @param views owns the views; closing it frees them (never the weights). {@link ElasticModel}
+     *     keeps one set of views per level.
+     */
+    public Transformer atLevel(Level level, NDManager views) {
+        level.requireFits(config);
+        return new Transformer(config, LevelViews.of(full, level, config.headDim(), views), full, level, rope, constants);
+    }
+
+    /** The level this instance runs at; empty when it runs its weights whole. */
+    public Optional<Level> level() {
+        return Optional.ofNullable(level);
     }
 
     public ModelConfig config() {
@@ -64,7 +101,10 @@ public final class Transformer {
 
     /** One decoder layer, for layer-by-layer calibration. @param x (B, T, d) @return (B, T, d) */
     public NDArray layer(int index, NDArray x, ForwardContext ctx) {
-        return DecoderLayer.forward(x, weights.layers().get(index), index, config.headDim(), rope, constants, ctx);
+        LayerWeights w = weights.layers().get(index);
+        return kvHeadsRead[index] == 0
+                ? DecoderLayer.skip(x, w, index, config.headDim(), rope, constants, ctx)
+                : DecoderLayer.forward(x, w, index, config.headDim(), kvHeadsRead[index], rope, constants, ctx);
     }
 
     /** @param x (B, T, d) residual stream after the last layer */
@@ -85,7 +125,7 @@ public final class Transformer {
         return logits(last);
     }
 
-    /** A cache for {@code slots} concurrent sequences of up to {@code capacity} tokens. */
+    /** A cache for {@code slots} concurrent sequences of up to {@code capacity} tokens; every level of this model can use it. */
     public KvCache newCache(NDManager manager, int slots, int capacity) {
         int[] kvHeads = new int[weights.layers().size()];
         for (int l = 0; l < kvHeads.length; l++) {

@@ -2,9 +2,11 @@ package dev.arborist.policies.plan;
 
 import dev.arborist.policies.structured.entry.ChannelPermutation;
 import dev.arborist.policies.structured.entry.ChannelSelection;
+import dev.arborist.policies.structured.entry.ExpertPermutation;
 import dev.arborist.policies.structured.entry.ExpertSelection;
 import dev.arborist.policies.structured.entry.ExpertSkip;
 import dev.arborist.policies.structured.entry.HeadSelection;
+import dev.arborist.policies.structured.entry.KvGroupPermutation;
 import dev.arborist.policies.structured.entry.LayerRemoval;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +29,8 @@ public final class PlanEntryCodecs {
         register(ExpertSelection.KIND, ExpertSelection::decode);
         register(ExpertSkip.KIND, ExpertSkip::decode);
         register(ChannelPermutation.KIND, ChannelPermutation::decode);
+        register(ExpertPermutation.KIND, ExpertPermutation::decode);
+        register(KvGroupPermutation.KIND, KvGroupPermutation::decode);
     }
 
     private PlanEntryCodecs() {}

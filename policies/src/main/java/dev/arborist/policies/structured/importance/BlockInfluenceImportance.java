@@ -8,7 +8,11 @@ import dev.arborist.policies.structured.UnitKind;
  * ShortGPT's block influence (Men et al. 2024): a layer matters as much as it turns its input,
  * BI = mean over tokens of 1 - cos(in, out). Layers with the lowest BI are removed first.
  */
-public record BlockInfluenceImportance(ActivationStatistics stats) implements ImportanceCriterion {
+public record BlockInfluenceImportance(TrafficStatistics stats) implements ImportanceCriterion {
+
+    public BlockInfluenceImportance(ActivationStatistics stats) {
+        this(TrafficStatistics.of(stats));
+    }
 
     @Override
     public double[] scores(PruningGroup group) {

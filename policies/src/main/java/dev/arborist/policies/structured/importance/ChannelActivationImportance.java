@@ -2,7 +2,6 @@ package dev.arborist.policies.structured.importance;
 
 import ai.djl.ndarray.NDArray;
 import dev.arborist.model.instrument.ActivationStatistics;
-import dev.arborist.model.instrument.ChannelStats;
 import dev.arborist.model.instrument.LinearSite;
 import dev.arborist.policies.plan.WeightEditor;
 import dev.arborist.policies.structured.Coupling;
@@ -16,13 +15,17 @@ import dev.arborist.policies.structured.PruningGroup;
  * over the G*hs dims of the group's query heads).
  */
 public final class ChannelActivationImportance implements ImportanceCriterion {
-    private final ActivationStatistics stats;
+    private final TrafficStatistics stats;
     private final WeightEditor weights;
 
     /** @param weights the dense model's named weights */
-    public ChannelActivationImportance(ActivationStatistics stats, WeightEditor weights) {
+    public ChannelActivationImportance(TrafficStatistics stats, WeightEditor weights) {
         this.stats = stats;
         this.weights = weights;
+    }
+
+    public ChannelActivationImportance(ActivationStatistics stats, WeightEditor weights) {
+        this(TrafficStatistics.of(stats), weights);
     }
 
     @Override
@@ -32,9 +35,11 @@ public final class ChannelActivationImportance implements ImportanceCriterion {
         if (site == null || reader == null) {
             throw new IllegalArgumentException(group.kind() + " units are not read through input channels");
         }
+        double[] x = site == LinearSite.FFN_OUT // the reader's input: down_proj's for channels, o_proj's for KV groups
+                ? stats.ffnOutSumSquares(group.layer(), group.expert())
+                : stats.attnOutSumSquares(group.layer());
         double[] columns = columnSquares(weights.get(reader.tensor())); // (in)
-        ChannelStats x = stats.channels(group.layer(), site, group.expert());
-        double[] energy = x == null ? new double[columns.length] : x.sumSquares(); // never routed to: no evidence, score 0
+        double[] energy = x == null ? new double[columns.length] : x; // never routed to: no evidence, score 0
         double[] scores = new double[group.units()];
         for (int u = 0; u < scores.length; u++) {
             for (int j = u * reader.width(); j < (u + 1) * reader.width(); j++) {

@@ -5,7 +5,11 @@ import dev.arborist.policies.structured.PruningGroup;
 import dev.arborist.policies.structured.UnitKind;
 
 /** An expert matters as often as the router picks it (frequency-based expert pruning). */
-public record RoutingFrequencyImportance(ActivationStatistics stats) implements ImportanceCriterion {
+public record RoutingFrequencyImportance(TrafficStatistics stats) implements ImportanceCriterion {
+
+    public RoutingFrequencyImportance(ActivationStatistics stats) {
+        this(TrafficStatistics.of(stats));
+    }
 
     @Override
     public double[] scores(PruningGroup group) {

@@ -1,0 +1,179 @@
+package dev.arborist.agent;
+
+import dev.arborist.policies.control.SloSpec;
+import dev.arborist.policies.elastic.LadderSettings;
+import dev.arborist.policies.elastic.SpeedComparison;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the agent is started with, checked once. Build one with {@link #builder}; every
+ * field but the four required ones has a default.
+ *
+ * @param bootstrap Kafka {@code bootstrap.servers}
+ * @param modelDir the dense base model the deployment serves (plans are built over it)
+ * @param storeDir artifacts ({@code plans/}) and the agent's snapshot go here
+ * @param slo targets, quality budget and controller settings; its deployment is the agent's
+ * @param window control window length (demo ~5-10 s, production ~60 s)
+ * @param metricsPort port of /metrics and /health/live; 0 for any free port
+ * @param evalFile held-out text: the ladder search uses its first half, verification its second
+ * @param calibFile text for an initial plan before serving has sent statistics; null: wait for live statistics
+ * @param statsHalfLife half-life of the decayed traffic statistics (recent traffic counts most)
+ * @param ladder how ladders are searched and measured
+ * @param verifyWindows held-out windows measured per rung before publishing
+ * @param minBuildTokens sampled tokens of live statistics a build needs
+ * @param drift when traffic counts as shifted
+ * @param promptSamples recent sampled prompts kept for the shadow check
+ */
+public record AgentConfig(String bootstrap, Path modelDir, Path storeDir, SloSpec slo, Duration window, int metricsPort, Path evalFile,
+                          Path calibFile, Duration statsHalfLife, LadderSettings ladder, int verifyWindows, double minBuildTokens,
+                          DriftSettings drift, int promptSamples) {
+
+    /**
+     * @param jsThreshold mean Jensen-Shannon divergence of expert usage (bits) over which a window counts as shifted
+     * @param normThreshold mean 1 - cosine of FFN channel norms over which a window counts as shifted
+     * @param confirmWindows shifted windows in a row that confirm drift
+     */
+    public record DriftSettings(double jsThreshold, double normThreshold, int confirmWindows) {
+        public static DriftSettings defaults() {
+            return new DriftSettings(0.05, 0.05, 3);
+        }
+    }
+
+    public AgentConfig {
+        require(bootstrap != null && !bootstrap.isBlank(), "the agent needs a Kafka bootstrap, e.g. --kafka 127.0.0.1:9092");
+        Objects.requireNonNull(slo, "slo");
+        require(modelDir != null && Files.isRegularFile(modelDir.resolve("config.json")), "model directory " + modelDir + " has no config.json");
+        require(storeDir != null, "the agent needs a store directory for plans and its snapshot");
+        require(window != null && window.toMillis() >= 100, "the window must be at least 100 ms, got " + window);
+        require(metricsPort >= 0 && metricsPort <= 65535, "the metrics port must be in 0..65535, got " + metricsPort);
+        require(evalFile != null && Files.isRegularFile(evalFile), "eval text not found: " + evalFile);
+        require(calibFile == null || Files.isRegularFile(calibFile), "calibration text not found: " + calibFile);
+        require(statsHalfLife != null && !statsHalfLife.isNegative() && !statsHalfLife.isZero(), "the statistics half-life must be positive");
+        requireBudget(slo);
+        require(verifyWindows >= 1 && minBuildTokens >= 0 && promptSamples >= 0, "verify windows must be >= 1, build tokens and prompt samples >= 0");
+        Objects.requireNonNull(ladder, "ladder");
+        Objects.requireNonNull(drift, "drift");
+    }
+
+    public String deployment() {
+        return slo.deployment();
+    }
+
+    /** @param slo its deployment is the agent's */
+    public static Builder builder(String bootstrap, Path modelDir, Path storeDir, SloSpec slo) {
+        return new Builder(bootstrap, modelDir, storeDir, slo);
+    }
+
+    /**
+     * Ladder settings for an SLO: rungs at a quarter, half and all of the quality budget, 128-token
+     * windows, a few of them per candidate (a build then takes seconds on the bundled model, not
+     * minutes), and a short side-by-side speed measurement.
+     */
+    public static LadderSettings ladderFor(SloSpec slo) {
+        double b = slo.qualityBudget();
+        return new LadderSettings(List.of(b / 4, b / 2, b), 128, 4, 8, new SpeedComparison(2, 16, 16));
+    }
+
+    private static void requireBudget(SloSpec slo) {
+        require(slo.qualityBudget() > 0, "quality_budget is 0: no sparse rung could ever be used; give the budget as e.g. 0.10 for +10%");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Required fields up front, defaults for the rest. */
+    public static final class Builder {
+        private final String bootstrap;
+        private final Path modelDir;
+        private final Path storeDir;
+        private final SloSpec slo;
+        private Duration window = Duration.ofSeconds(60);
+        private int metricsPort = 9464;
+        private Path evalFile;
+        private Path calibFile;
+        private Duration statsHalfLife;
+        private LadderSettings ladder;
+        private int verifyWindows = 8;
+        private double minBuildTokens = 256;
+        private DriftSettings drift = DriftSettings.defaults();
+        private int promptSamples = 32;
+
+        private Builder(String bootstrap, Path modelDir, Path storeDir, SloSpec slo) {
+            this.bootstrap = bootstrap;
+            this.modelDir = modelDir;
+            this.storeDir = storeDir;
+            this.slo = slo;
+        }
+
+        public Builder window(Duration d) {
+            window = d;
+            return this;
+        }
+
+        public Builder metricsPort(int port) {
+            metricsPort = port;
+            return this;
+        }
+
+        /** Default: {@code eval.txt} in the model directory. */
+        public Builder evalFile(Path f) {
+            evalFile = f;
+            return this;
+        }
+
+        /** Default: none (the first plan waits for live statistics). */
+        public Builder calibFile(Path f) {
+            calibFile = f;
+            return this;
+        }
+
+        /** Default: ten windows. */
+        public Builder statsHalfLife(Duration d) {
+            statsHalfLife = d;
+            return this;
+        }
+
+        /** Default: {@link AgentConfig#ladderFor}. */
+        public Builder ladder(LadderSettings s) {
+            ladder = s;
+            return this;
+        }
+
+        public Builder verifyWindows(int n) {
+            verifyWindows = n;
+            return this;
+        }
+
+        public Builder minBuildTokens(double tokens) {
+            minBuildTokens = tokens;
+            return this;
+        }
+
+        public Builder drift(DriftSettings d) {
+            drift = d;
+            return this;
+        }
+
+        public Builder promptSamples(int n) {
+            promptSamples = n;
+            return this;
+        }
+
+        public AgentConfig build() {
+            if (slo != null && ladder == null) {
+                requireBudget(slo); // before the default ladder is derived from it
+            }
+            return new AgentConfig(bootstrap, modelDir, storeDir, slo, window, metricsPort,
+                    evalFile != null ? evalFile : modelDir == null ? null : modelDir.resolve("eval.txt"), calibFile,
+                    statsHalfLife != null ? statsHalfLife : window == null ? null : window.multipliedBy(10),
+                    ladder != null ? ladder : slo == null ? null : ladderFor(slo), verifyWindows, minBuildTokens, drift, promptSamples);
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.arborist.agent.control;
+
+import dev.arborist.agent.metrics.AgentMetrics;
+import dev.arborist.agent.plan.BuildRequest;
+import dev.arborist.agent.plan.BuildResult;
+import dev.arborist.agent.plan.PlanWorker;
+import dev.arborist.agent.window.DeploymentTelemetry;
+import dev.arborist.agent.window.TrafficShape;
+import dev.arborist.agent.window.UnitOrder;
+import dev.arborist.agent.window.WindowStats;
+import dev.arborist.model.runtime.LanguageModel;
+import dev.arborist.policies.control.ControlDecision;
+import dev.arborist.policies.control.Controller;
+import dev.arborist.policies.control.DriftDetector;
+import dev.arborist.policies.control.DriftReport;
+import dev.arborist.policies.control.SloSpec;
+import dev.arborist.policies.control.WindowSummary;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control loop of one deployment, run once per closed window: record what the window saw,
+ * look for drift, follow the last publish, then let the {@link Controller} move along the ladder.
+ * Plan builds are handed to the {@link PlanWorker} and their results come back through
+ * {@link #onBuild}. Every publication goes through the {@link Announcer}. Consumer thread only.
+ */
+public final class DeploymentControl {
+    private static final Logger LOG = LoggerFactory.getLogger(DeploymentControl.class);
+    private static final int HISTORY = 64;
+    /** Windows to wait after a build that published nothing: the same traffic would give the same result. */
+    static final int BUILD_BACKOFF_WINDOWS = 10;
+
+    private final SloSpec spec;
+    private final AgentMetrics metrics;
+    private final DeploymentTelemetry telemetry;
+    private final PlanWorker worker;
+    private final Announcer announcer;
+    private final Rollout rollout;
+    private final DriftTracker drift;
+    private final EffectWatcher watcher;
+    private final double minBuildTokens;
+    private int windowsUntilBuild; // > 0 after a build that published nothing
+    private WindowStats lastEvidence; // the latest window the controller took as evidence: the basis of the next watch
+    private final Deque<WindowStats> history = new ArrayDeque<>(); // read by other threads: guarded by itself
+
+    private DeploymentControl(SloSpec spec, AgentMetrics metrics, DeploymentTelemetry telemetry, PlanWorker worker, Announcer announcer,
+                      Rollout rollout, DriftTracker drift, EffectWatcher watcher, double minBuildTokens) {
+        this.spec = spec;
+        this.metrics = metrics;
+        this.telemetry = telemetry;
+        this.worker = worker;
+        this.announcer = announcer;
+        this.rollout = rollout;
+        this.drift = drift;
+        this.watcher = watcher;
+        this.minBuildTokens = minBuildTokens;
+    }
+
+    /**
+     * Wires a deployment's control loop, resumed from {@code restored} when given.
+     *
+     * @param plansDir where artifacts are written (one directory per build)
+     */
+    public static DeploymentControl create(SloSpec spec, LanguageModel base, Path plansDir, AgentMetrics metrics,
+                                           DeploymentTelemetry telemetry, PlanWorker worker, DriftDetector detector, double minBuildTokens,
+                                           ControlState restored) {
+        Announcer announcer = new Announcer(spec.deployment(), restored == null ? 0 : restored.sequence());
+        EffectWatcher watcher = new EffectWatcher(spec, restored == null ? null : restored.watch());
+        Rollout rollout = new Rollout(spec.deployment(), spec, base, plansDir, metrics, announcer, watcher);
+        rollout.restore(restored == null ? null : restored.rollout());
+        DriftTracker drift = new DriftTracker(detector, TrafficShape.of(base.config()));
+        drift.restore(restored == null ? null : restored.drift(), rollout.current());
+        DeploymentControl c = new DeploymentControl(spec, metrics, telemetry, worker, announcer, rollout, drift, watcher, minBuildTokens);
+        c.lastEvidence = restored == null ? null : restored.lastEvidence();
+        return c;
+    }
+
+    /** One closed window. */
+    public void onWindow(WindowStats w, Instant now) {
+        remember(w);
+        metrics.observed(w);
+        DriftReport report = telemetry.recent().observed() ? drift.observe(telemetry.recent()) : null;
+        telemetry.resetRecent();
+        if (report != null && report.score() != null) {
+            metrics.driftScore(report.score());
+        }
+        metrics.expertUsage(telemetry.traffic().statistics().expertUsage());
+        maybeBuild(report);
+        if (!rollout.hasPlan()) {
+            metrics.decision("hold");
+            return;
+        }
+        EffectWatcher.Report effect = watcher.onWindow(w);
+        if (effect != null && rollout.measured(effect, now)) {
+            drift.served(rollout.current());
+            return; // the plan regressed and was rolled back: this window says nothing more
+        }
+        ServedPlan current = rollout.current();
+        if (!current.planId().equals(w.dominantPlan())) {
+            metrics.decision("hold"); // serving has not switched to the announced plan yet
+            return;
+        }
+        ControlDecision d = qualityRegressed(w, now);
+        if (d == null) {
+            d = rollout.controller().decide(summary(w), now);
+        }
+        if (d.moves()) {
+            rollout.move(d, lastEvidence, now);
+            drift.served(rollout.current()); // compare over the units the new level runs
+        } else {
+            metrics.decision("hold");
+        }
+        if (w.dominantRung() == rollout.current().rung() && w.requests() >= spec.minRequests()) {
+            lastEvidence = w;
+        }
+    }
+
+    private void remember(WindowStats w) {
+        synchronized (history) {
+            if (history.size() == HISTORY) {
+                history.removeFirst();
+            }
+            history.addLast(w);
+        }
+    }
+
+    /** The last closed windows, oldest first (at most {@value #HISTORY}); safe from any thread. */
+    public List<WindowStats> recentWindows() {
+        synchronized (history) {
+            return List.copyOf(history);
+        }
+    }
+
+    /** The live shadow signal of the current rung exceeds the budget: the controller steps back. */
+    private ControlDecision qualityRegressed(WindowStats w, Instant now) {
+        int rung = rollout.current().rung();
+        if (rung == 0 || w.dominantRung() != rung || w.shadowRatio() == null || w.shadowTokens() < EffectWatcher.MIN_SHADOW_TOKENS
+                || w.shadowRatio() <= spec.maxPerplexityRatio()) {
+            return null;
+        }
+        ControlDecision d = rollout.controller().qualityRegressed(w.shadowRatio(), now);
+        return d.moves() ? d : null;
+    }
+
+    /** Starts a build when there is no plan yet, the plan came from calibration text and live statistics now suffice, or drift. */
+    private void maybeBuild(DriftReport report) {
+        if (windowsUntilBuild > 0) {
+            windowsUntilBuild--;
+        }
+        if (worker.busy() || windowsUntilBuild > 0) {
+            return;
+        }
+        boolean enoughTraffic = telemetry.traffic().sampledTokens() >= minBuildTokens;
+        String reason = null;
+        if (!rollout.hasPlan() && (enoughTraffic || worker.canBuildWithoutTraffic())) {
+            reason = enoughTraffic ? "initial plan from live statistics" : "initial plan from the calibration text (no live statistics yet)";
+        } else if (rollout.hasPlan() && rollout.fromCalibration() && enoughTraffic) {
+            reason = "live statistics replace the calibration text";
+        } else if (rollout.hasPlan() && report != null && report.drifted() && enoughTraffic) {
+            reason = String.format(Locale.ROOT, "drift: expert-usage JS %s bits, channel-norm shift %s over %d window(s)",
+                    format(report.score()), format(report.normShift()), report.windowsOver());
+        }
+        if (reason == null) {
+            return;
+        }
+        metrics.decision("rebuild");
+        LOG.info("building a plan: {}", reason);
+        worker.submit(new BuildRequest(reason, enoughTraffic ? telemetry.traffic().statistics() : null,
+                telemetry.prompts().stream(rollout.eosId()), rollout.nextBuildDir()));
+    }
+
+    /** A build finished: publish it, or record why not. */
+    public void onBuild(BuildResult result, Instant now) {
+        if (result instanceof BuildResult.Built built) {
+            rollout.publish(built, lastEvidence, now);
+            drift.rebase(built.request().statistics(), rollout.current());
+        } else {
+            rollout.rejected(result, now);
+            windowsUntilBuild = BUILD_BACKOFF_WINDOWS;
+        }
+    }
+
+    /** The unit order of a plan this agent published (current or previous); null for any other. */
+    public UnitOrder orderOf(String planId) {
+        return rollout.orderOf(planId);
+    }
+
+    private static WindowSummary summary(WindowStats w) {
+        return new WindowSummary(w.start(), w.end(), w.requests(), w.ttftP95(), w.itlP95(), w.e2eP95(), w.tokensPerSecond(),
+                w.dominantRung());
+    }
+
+    private static String format(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** Everything to resume this loop, for the snapshot. */
+    public ControlState state() {
+        return new ControlState(rollout.state(), drift.state(), watcher.current(), lastEvidence, announcer.sequence());
+    }
+
+    /** The sequence counter, the rollout, the drift reference and the watch as the snapshot holds them. */
+    public record ControlState(Rollout.State rollout, DriftTracker.State drift, Watch watch, WindowStats lastEvidence, long sequence) {
+    }
+
+    /** What this loop has queued to publish. */
+    public Announcer announcer() {
+        return announcer;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.arborist.agent.plan;
+
+import dev.arborist.model.runtime.LanguageModel;
+import dev.arborist.policies.PruningProgress;
+import dev.arborist.policies.calib.CalibrationSet;
+import dev.arborist.policies.elastic.ElasticArtifact;
+import dev.arborist.policies.elastic.ElasticPlan;
+import dev.arborist.policies.elastic.Ladder;
+import dev.arborist.policies.elastic.LadderBuilder;
+import dev.arborist.policies.elastic.LadderSettings;
+import java.util.Locale;
+
+/**
+ * Builds, verifies and stores one elastic plan: importance order from the statistics over the
+ * DENSE base weights (never a pruned copy, so units trimmed earlier compete again and come back
+ * when traffic needs them), the ladder measured by {@link LadderBuilder}, every rung checked by
+ * {@link PlanVerifier}, rungs beyond the budget dropped, and the artifact (permutation, ladder.json,
+ * sha256 manifest with the verified ratios) written atomically.
+ */
+public final class PlanBuilder {
+    private final LanguageModel base;
+    private final LadderSettings settings;
+    private final EvalText text;
+    private final CalibrationSet calibration; // null: builds need live statistics
+    private final PlanVerifier verifier;
+
+    public PlanBuilder(LanguageModel base, LadderSettings settings, EvalText text, CalibrationSet calibration, PlanVerifier verifier) {
+        this.base = base;
+        this.settings = settings;
+        this.text = text;
+        this.calibration = calibration;
+        this.verifier = verifier;
+    }
+
+    public boolean canBuildWithoutTraffic() {
+        return calibration != null;
+    }
+
+    public BuildResult build(BuildRequest request) {
+        try {
+            LadderBuilder ladder = new LadderBuilder(settings, PruningProgress.NONE);
+            ElasticPlan plan = request.statistics() != null ? ladder.build(base, request.statistics(), text.search())
+                    : ladder.build(base, requireCalibration(), text.search());
+            Verification v = verifier.verify(plan, request.recentPrompts());
+            int usable = v.usableRungs();
+            if (usable < 2) {
+                return new BuildResult.Rejected(request, rejection(plan, v), v);
+            }
+            ElasticPlan verified = new ElasticPlan(plan.permutation(), plan.layerSkipOrder(), new Ladder(plan.ladder().rungs().subList(0, usable)));
+            ElasticArtifact artifact = ElasticArtifact.write(request.dir(), verified, base, v.manifestQuality());
+            return new BuildResult.Built(request, artifact, v);
+        } catch (RuntimeException e) {
+            return new BuildResult.Failed(request, e);
+        }
+    }
+
+    private CalibrationSet requireCalibration() {
+        if (calibration == null) {
+            throw new IllegalStateException("no live statistics and no calibration text to build a plan from");
+        }
+        return calibration;
+    }
+
+    private static String rejection(ElasticPlan plan, Verification v) {
+        if (plan.ladder().size() < 2) {
+            return "the ladder search found no level within the budget: only the dense rung";
+        }
+        Verification.RungCheck first = v.rungs().get(1);
+        return String.format(Locale.ROOT, "rung 1 failed verification: held-out perplexity ratio %.3f%s", first.perplexityRatio(),
+                first.shadowRatio() == null ? "" : String.format(Locale.ROOT, ", shadow ratio on recent prompts %.3f", first.shadowRatio()));
+    }
+}

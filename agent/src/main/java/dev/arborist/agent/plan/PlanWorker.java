@@ -1,0 +1,78 @@
+package dev.arborist.agent.plan;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs plan builds on a thread of their own, one at a time, so the control loop keeps consuming
+ * (and its offsets keep moving) during a build that takes minutes. The loop submits and later
+ * collects the result; it never waits.
+ */
+public final class PlanWorker implements AutoCloseable {
+    private final PlanBuilder builder;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "arborist-agent-plan-builder");
+        t.setDaemon(true); // a build in progress must not keep a stopping JVM alive
+        return t;
+    });
+    private final AtomicReference<Future<BuildResult>> running = new AtomicReference<>();
+
+    public PlanWorker(PlanBuilder builder) {
+        this.builder = builder;
+    }
+
+    public boolean busy() {
+        return running.get() != null;
+    }
+
+    public boolean canBuildWithoutTraffic() {
+        return builder.canBuildWithoutTraffic();
+    }
+
+    /** @throws IllegalStateException when a build is already running */
+    public void submit(BuildRequest request) {
+        if (busy()) {
+            throw new IllegalStateException("a plan build is already running");
+        }
+        running.set(executor.submit(() -> builder.build(request)));
+    }
+
+    /** The finished build's result, once; null while none has finished. */
+    public BuildResult poll() {
+        Future<BuildResult> f = running.get();
+        if (f == null || !f.isDone()) {
+            return null;
+        }
+        running.set(null);
+        try {
+            return f.get();
+        } catch (Exception e) { // builder.build catches its own failures; this is an interrupted or cancelled build
+            throw new IllegalStateException("plan build ended abnormally", e);
+        }
+    }
+
+    /**
+     * Stops taking builds and waits for a running one to finish (a build is not interruptible: it
+     * runs native code over the base model's weights).
+     *
+     * @return whether the worker is idle, so the model may be freed
+     */
+    public boolean closeAndWait(Duration timeout) {
+        executor.shutdown();
+        try {
+            return executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAndWait(Duration.ofMinutes(5));
+    }
+}

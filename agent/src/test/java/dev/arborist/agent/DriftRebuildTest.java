@@ -1,0 +1,120 @@
+package dev.arborist.agent;
+
+import static dev.arborist.agent.AgentFixture.DEPLOYMENT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arborist.events.Decision;
+import dev.arborist.events.EmbeddedKafka;
+import dev.arborist.events.ModelUpdate;
+import dev.arborist.events.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.Producer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Lifelong behaviour against a real broker: traffic shifts, the agent rebuilds, and rolls the new plan back when it does worse. */
+class DriftRebuildTest {
+    private static final Duration WINDOW = Duration.ofSeconds(1);
+    private static final double[] BEFORE = {0.4, 0.3, 0.2, 0.1};
+    private static final double[] AFTER = {0.05, 0.05, 0.1, 0.8}; // traffic moves to the expert that mattered least
+
+    @TempDir
+    static Path dir;
+
+    private static EmbeddedKafka kafka;
+    private static Path model;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafka.start();
+        model = AgentFixture.model(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
+
+    @Test
+    @DisplayName("expert usage shifts: drift is confirmed and a new plan built from the recent statistics; when it serves slower than the old one at the same load, the old plan comes back")
+    void driftRebuildAndPlanRollback() throws Exception {
+        AgentConfig config = AgentFixture.config(kafka, model, dir.resolve("store"), AgentFixture.slo(1.0), WINDOW)
+                .drift(new AgentConfig.DriftSettings(0.05, 0.05, 2)).statsHalfLife(Duration.ofSeconds(2)).build();
+        try (Agent agent = Agent.start(config); Producer<String, String> producer = AgentFixture.producer(kafka)) {
+            for (int i = 0; i < 3; i++) {
+                AgentFixture.send(producer, Topics.STATS.topic(), DEPLOYMENT, TestEvents.sketch("a", BEFORE, 100, 0, Instant.now()).encode());
+            }
+            producer.flush();
+            ModelUpdate first = awaitUpdate(agent, u -> true, null);
+
+            ModelUpdate rebuilt = awaitUpdate(agent, u -> !u.planId().equals(first.planId()), at -> {
+                sendWindow(producer, first.planId(), 0.5, at);
+                AgentFixture.send(producer, Topics.STATS.topic(), DEPLOYMENT, TestEvents.sketch("a", AFTER, 100, 0, at).encode());
+            });
+            Decision rebuild = decision(rebuilt.sequence());
+            assertThat(rebuild.action()).isEqualTo("rebuild");
+            assertThat(rebuild.reason()).startsWith("drift: expert-usage JS");
+            assertThat(agent.scrape()).contains("arborist_agent_plan_builds_total{deployment=\"prod\",result=\"published\"} 2.0");
+
+            ModelUpdate back = awaitUpdate(agent, u -> u.sequence() > rebuilt.sequence(), at -> sendWindow(producer, rebuilt.planId(), 0.8, at));
+            assertThat(back.planId()).isEqualTo(first.planId());
+            Decision rollback = decision(back.sequence());
+            assertThat(rollback.action()).isEqualTo("rollback");
+            assertThat(rollback.reason()).contains("p95 latency rose").contains("at a similar request rate");
+            Decision measured = agentDecisions().stream().filter(d -> Objects.equals(d.follows(), rebuilt.sequence())).findFirst().orElseThrow();
+            // 0.8 s after 0.5 s, each p95 within the histogram's 1%
+            assertThat(measured.measured()).hasEntrySatisfying("latency_ratio", r -> assertThat(r).isBetween(1.6 * 0.98, 1.6 * 1.02));
+        }
+    }
+
+    private static void sendWindow(Producer<String, String> producer, String planId, double e2e, Instant at) {
+        for (int i = 0; i < 10; i++) {
+            AgentFixture.send(producer, Topics.REQUESTS.topic(), DEPLOYMENT,
+                    TestEvents.request(planId.substring(0, 8) + at.toEpochMilli() + "-" + i, "a", planId, 0, e2e, at).encode());
+        }
+        producer.flush();
+    }
+
+    /** Feeds one window at a time (early in it, so nothing arrives late) until an update matching {@code which} is on the topic. */
+    private static ModelUpdate awaitUpdate(Agent agent, Predicate<ModelUpdate> which, Consumer<Instant> feed)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long length = WINDOW.toMillis();
+        while (System.nanoTime() < deadline) {
+            List<ModelUpdate> found = updates().stream().filter(which).toList();
+            if (!found.isEmpty()) {
+                return found.get(0);
+            }
+            if (feed != null && System.currentTimeMillis() % length < length / 3) {
+                Instant at = Instant.now();
+                feed.accept(at);
+                Thread.sleep(length - System.currentTimeMillis() % length); // one batch per window
+            } else {
+                Thread.sleep(20);
+            }
+        }
+        throw new AssertionError("no model update as expected; agent alive: " + agent.alive() + ", windows: " + agent.recentWindows());
+    }
+
+    private static List<ModelUpdate> updates() {
+        return AgentFixture.readAll(kafka, Topics.MODELS.topic()).stream().map(r -> ModelUpdate.parse(r.value())).toList();
+    }
+
+    private static Decision decision(long sequence) {
+        return agentDecisions().stream().filter(d -> Objects.equals(d.sequence(), sequence)).findFirst().orElseThrow();
+    }
+
+    private static List<Decision> agentDecisions() {
+        return AgentFixture.readAll(kafka, Topics.DECISIONS.topic()).stream().map(r -> Decision.parse(r.value()))
+                .filter(d -> "agent".equals(d.replica())).toList();
+    }
+}
