@@ -6,17 +6,13 @@ import dev.arborist.policies.control.SloSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -97,29 +93,5 @@ final class AgentCommand implements Callable<Integer> {
         return specs.stream().filter(s -> s.deployment().equals(deployment)).findFirst().orElseThrow(() -> new IllegalArgumentException(
                 config + " has no SLO for deployment '" + deployment + "' (it has: "
                         + specs.stream().map(SloSpec::deployment).collect(Collectors.joining(", ")) + ")"));
-    }
-
-    /** Durations as people write them: 500ms, 10s, 2m, 1h, or ISO-8601 (PT10S). */
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h)");
-
-        @Override
-        public Duration convert(String value) {
-            Matcher m = SHORT.matcher(value.trim().toLowerCase(Locale.ROOT));
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    default -> Duration.ofHours(n);
-                };
-            }
-            try {
-                return Duration.parse(value.trim());
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("'" + value + "' is not a duration: use e.g. 500ms, 10s, 2m or PT10S");
-            }
-        }
     }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "arborist 0.1.0",
         description = "Continual, SLO-driven pruning for LLM serving.",
-        subcommands = {InfoCommand.class, GenerateCommand.class, EvalCommand.class, TrainCommand.class, PruneCommand.class, SweepCommand.class, ServeCommand.class, KafkaCommand.class, LadderCommand.class, AgentCommand.class,
+        subcommands = {InfoCommand.class, GenerateCommand.class, EvalCommand.class, TrainCommand.class, PruneCommand.class, SweepCommand.class, ServeCommand.class, KafkaCommand.class, LadderCommand.class, AgentCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -1,0 +1,69 @@
+package dev.arborist.cli.demo;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+/**
+ * Measures, on this machine and before the agent changes anything, what the dense model can do:
+ * its capacity in requests per second (closed loop at the batch size) and its p95 latency at a
+ * given open-loop rate. The demo derives its load and SLO from these, so a load step overloads
+ * dense on any machine.
+ */
+final class Calibration {
+    private static final int CLOSED_LOOP_CLIENTS = 8;
+    private static final Duration CAPACITY_PROBE = Duration.ofSeconds(12);
+    private static final int P95_WINDOWS = 3;
+    /** Requests a p95 is taken over, at least: fewer make it the maximum of a handful. */
+    private static final int P95_REQUESTS = 40;
+
+    private final URI server;
+    private final String model;
+    private final PromptPool prompts;
+    private final int maxTokens;
+    private final long seed;
+    private final Consumer<String> status;
+
+    Calibration(URI server, String model, PromptPool prompts, int maxTokens, long seed, Consumer<String> status) {
+        this.server = server;
+        this.model = model;
+        this.prompts = prompts;
+        this.maxTokens = maxTokens;
+        this.seed = seed;
+        this.status = status;
+    }
+
+    /** Completed requests per second with {@value #CLOSED_LOOP_CLIENTS} clients sending back to back. */
+    double denseCapacity() throws InterruptedException {
+        status.accept("calibrating: dense capacity with " + CLOSED_LOOP_CLIENTS + " closed-loop clients for " + CAPACITY_PROBE.toSeconds() + " s");
+        double rate = new ClosedLoop(server, model, prompts, maxTokens, seed).requestsPerSecond(CLOSED_LOOP_CLIENTS, CAPACITY_PROBE);
+        status.accept(String.format("calibrating: dense capacity %.2f req/s", rate));
+        return rate;
+    }
+
+    /** The p95 end-to-end latency of dense at {@code rate} requests per second (open loop, a few windows). */
+    double p95At(double rate, Duration window) throws InterruptedException {
+        Duration length = window.multipliedBy(P95_WINDOWS);
+        Duration enough = Duration.ofMillis((long) Math.ceil(P95_REQUESTS / rate * 1000));
+        length = length.compareTo(enough) >= 0 ? length : enough;
+        status.accept(String.format("calibrating: dense p95 at %.2f req/s for %d s", rate, length.toSeconds()));
+        ConcurrentLinkedQueue<TrafficGenerator.Result> done = new ConcurrentLinkedQueue<>();
+        TrafficGenerator generator = new TrafficGenerator(server, model, prompts, Scenario.STEADY, rate, maxTokens, length, seed + 1, done::add);
+        generator.start();
+        generator.awaitEnd();
+        while (generator.inFlight() > 0) {
+            Thread.sleep(100);
+        }
+        List<Double> latencies = new ArrayList<>();
+        done.stream().filter(TrafficGenerator.Result::ok).forEach(r -> latencies.add(r.e2eSeconds()));
+        if (latencies.isEmpty()) {
+            throw new IllegalStateException("no request succeeded while calibrating at " + rate + " req/s");
+        }
+        double p95 = Quantiles.p95(latencies);
+        status.accept(String.format("calibrating: dense p95 %.2f s", p95));
+        return p95;
+    }
+}

@@ -1,0 +1,221 @@
+package dev.arborist.cli.demo;
+
+import dev.arborist.agent.Agent;
+import dev.arborist.agent.AgentConfig;
+import dev.arborist.events.EmbeddedKafka;
+import dev.arborist.policies.control.SloSpec;
+import dev.arborist.serving.ServingConfig;
+import dev.arborist.serving.ServingServer;
+import dev.arborist.serving.kafka.TelemetryConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * One demo run, end to end and all real: an in-process Kafka broker, the serving process, the
+ * agent and open-loop HTTP traffic, in this JVM. It calibrates the load and the SLO on this
+ * machine first (dense capacity, then dense p95 at the base load), so the scenario means the same
+ * thing on a fast and a slow machine; then it drives the scenario, sampling one timeline point
+ * per control window from the clients and from the two /metrics endpoints.
+ */
+public final class DemoRun implements AutoCloseable {
+    /**
+     * @param baseRate requests per second at load 1; null: a share of the measured dense capacity
+     * @param sloSeconds the e2e p95 target; null: a multiple of the dense p95 measured at the base rate
+     */
+    public record Settings(Path modelDir, Scenario scenario, Duration duration, int servingPort, int agentPort, Duration window,
+            Double baseRate, Double sloSeconds, double qualityBudget, int maxTokens, long seed) {
+    }
+
+    /** Base load as a share of dense capacity: doubled, it overloads dense but not a 1.5x rung. */
+    static final double BASE_LOAD_SHARE = 0.45;
+    /** The SLO as a multiple of the dense p95 at base load: headroom for bursts, not for a doubled load. */
+    static final double SLO_OVER_BASE_P95 = 1.6;
+    static final String DEPLOYMENT = "demo";
+    private static final Duration PLAN_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Settings settings;
+    private final Consumer<String> status;
+    private final Path workDir;
+    private final List<AutoCloseable> running = new ArrayList<>(); // closed in reverse order
+    private final HttpClient http = HttpClient.newHttpClient();
+    private volatile TrafficGenerator traffic;
+
+    private DemoRun(Settings settings, Consumer<String> status, Path workDir) {
+        this.settings = settings;
+        this.status = status;
+        this.workDir = workDir;
+    }
+
+    /** @param status receives one-line progress and the live status line */
+    public static DemoRun prepare(Settings settings, Consumer<String> status) throws IOException {
+        return new DemoRun(settings, status, Files.createTempDirectory("arborist-demo-"));
+    }
+
+    /** Runs the whole demo and returns its report; {@link #close} stops whatever is still running. */
+    public DemoReport run() throws Exception {
+        status.accept("starting an embedded Kafka broker");
+        EmbeddedKafka kafka = open(EmbeddedKafka.start());
+        status.accept("starting serving on port " + settings.servingPort() + " (model " + settings.modelDir() + ")");
+        ServingServer serving = startServing(kafka.bootstrapServers());
+        URI servingUri = URI.create("http://127.0.0.1:" + serving.port());
+        String model = modelName(servingUri);
+
+        Calibration calibration = new Calibration(servingUri, model, PromptPool.from(settings.modelDir().resolve("eval.txt")),
+                settings.maxTokens(), settings.seed(), status);
+        double baseRate = settings.baseRate() != null ? settings.baseRate() : BASE_LOAD_SHARE * calibration.denseCapacity();
+        double slo = settings.sloSeconds() != null ? settings.sloSeconds() : SLO_OVER_BASE_P95 * calibration.p95At(baseRate, settings.window());
+        status.accept(String.format("base load %.2f req/s, SLO: e2e p95 <= %.2f s", baseRate, slo));
+
+        Agent agent = startAgent(kafka.bootstrapServers(), slo);
+        URI agentMetrics = URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics");
+        awaitFirstPlan(servingUri, agent);
+        Sampler sampler = new Sampler(http, servingUri.resolve("/metrics"), agentMetrics);
+        Timeline timeline = new Timeline();
+        List<TrafficGenerator.Result> results = drive(servingUri, model, baseRate, slo, sampler, timeline);
+        return report(timeline, results, sampler.totals(), slo, DecisionTally.driftRebuilds(kafka.bootstrapServers(), DEPLOYMENT));
+    }
+
+    private ServingServer startServing(String bootstrap) throws Exception {
+        TelemetryConfig telemetry = TelemetryConfig.of(bootstrap, DEPLOYMENT).withStats(4, settings.window());
+        ServingConfig config = ServingConfig.of(settings.modelDir()).withPort(settings.servingPort()).withTelemetry(telemetry);
+        ServingServer server = ServingServer.start(config).toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+        running.add(0, () -> server.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES));
+        server.ready().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
+        return server;
+    }
+
+    private Agent startAgent(String bootstrap, double slo) {
+        status.accept("starting the agent (it builds a first plan from the calibration text)");
+        SloSpec spec = SloSpec.builder(DEPLOYMENT).e2eP95Seconds(slo).qualityBudget(settings.qualityBudget())
+                .cooldown(settings.window().multipliedBy(2)).build();
+        AgentConfig config = AgentConfig.builder(bootstrap, settings.modelDir(), workDir.resolve("store"), spec)
+                .window(settings.window())
+                .metricsPort(settings.agentPort())
+                .calibFile(settings.modelDir().resolve("calib.txt"))
+                .build();
+        return open(Agent.start(config));
+    }
+
+    /** Waits until serving runs the agent's first plan, so the scenario starts from a known state. */
+    private void awaitFirstPlan(URI servingUri, Agent agent) throws Exception {
+        long deadline = System.nanoTime() + PLAN_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!agent.alive()) {
+                throw new IllegalStateException("the agent stopped: " + agent.failure());
+            }
+            PrometheusText metrics = PrometheusText.scrape(http, servingUri.resolve("/metrics"));
+            if (metrics.sum("arborist_swaps_total", Map.of("result", "ok")).orElse(0) >= 1) {
+                status.accept("serving runs the agent's first plan");
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("serving did not receive a plan from the agent within " + PLAN_TIMEOUT.toMinutes() + " minutes");
+    }
+
+    /** Runs the scenario's traffic, adding a point to {@code timeline} per window; returns every request's result. */
+    private List<TrafficGenerator.Result> drive(URI servingUri, String model, double baseRate, double slo, Sampler sampler, Timeline timeline)
+            throws Exception {
+        ConcurrentLinkedQueue<TrafficGenerator.Result> finished = new ConcurrentLinkedQueue<>();
+        List<TrafficGenerator.Result> all = new ArrayList<>();
+        traffic = new TrafficGenerator(servingUri, model, PromptPool.from(settings.modelDir().resolve("eval.txt")), settings.scenario(),
+                baseRate, settings.maxTokens(), settings.duration(), settings.seed(), finished::add);
+        status.accept("scenario " + settings.scenario().label() + " for " + settings.duration().toSeconds() + " s");
+        long start = System.nanoTime();
+        traffic.start();
+        double windowSeconds = settings.window().toMillis() / 1000.0;
+        double nextPoint = windowSeconds;
+        while (true) {
+            Thread.sleep(1000);
+            double t = (System.nanoTime() - start) / 1e9;
+            boolean over = t >= settings.duration().toSeconds() && traffic.inFlight() == 0
+                    || t >= settings.duration().toSeconds() + 60; // in-flight stragglers get a minute
+            if (t >= nextPoint || over) {
+                List<TrafficGenerator.Result> window = drain(finished);
+                all.addAll(window);
+                Timeline.Point point = sampler.point(t, traffic.offeredRate(), window, slo);
+                timeline.add(point);
+                status.accept(statusLine(point));
+                nextPoint += windowSeconds;
+            }
+            if (over) {
+                break;
+            }
+        }
+        return all;
+    }
+
+    private DemoReport report(Timeline timeline, List<TrafficGenerator.Result> all, Sampler.Totals totals, double slo, long driftRebuilds) {
+        double seconds = settings.duration().toSeconds();
+        List<Double> changes = settings.scenario().changePoints().stream().map(p -> p * seconds).toList();
+        double convergence = changes.stream().mapToDouble(timeline::convergenceSeconds).max().orElse(Double.NaN);
+        return new DemoReport(settings.scenario().label(), seconds, all.size(), all.stream().filter(r -> !r.ok()).count(),
+                Math.round(totals.swaps()), slo, timeline.attainment(), timeline.attainmentAfterConvergence(changes), convergence,
+                totals.qualityRatio(), driftRebuilds, timeline.points());
+    }
+
+    private static List<TrafficGenerator.Result> drain(ConcurrentLinkedQueue<TrafficGenerator.Result> queue) {
+        List<TrafficGenerator.Result> out = new ArrayList<>();
+        for (TrafficGenerator.Result r; (r = queue.poll()) != null; ) {
+            out.add(r);
+        }
+        return out;
+    }
+
+    private static String statusLine(Timeline.Point p) {
+        return String.format("t=%4.0fs  load %.2f req/s  p95 %s / SLO %.2f s  rung %d  sparsity %s  swaps %.0f  quality %s  failed %d",
+                p.endSeconds(), p.offeredRate(), Double.isNaN(p.p95Seconds()) ? "  n/a" : String.format("%.2f s", p.p95Seconds()),
+                p.sloSeconds(), p.rung(), Double.isNaN(p.sparsity()) ? "n/a" : String.format("%.0f%%", 100 * p.sparsity()), p.swaps(),
+                Double.isNaN(p.qualityRatio()) ? "n/a" : String.format("%.3f", p.qualityRatio()), p.failed());
+    }
+
+    private String modelName(URI servingUri) throws IOException, InterruptedException {
+        var response = http.send(java.net.http.HttpRequest.newBuilder(servingUri.resolve("/v1/models")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("data").path(0).path("id").asText();
+    }
+
+    private <T extends AutoCloseable> T open(T resource) {
+        running.add(0, resource);
+        return resource;
+    }
+
+    /** Stops traffic, the agent, serving and the broker, and deletes the run's temporary files. */
+    @Override
+    public void close() {
+        TrafficGenerator t = traffic;
+        if (t != null) {
+            t.close();
+        }
+        for (AutoCloseable c : running) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                status.accept("while stopping: " + e);
+            }
+        }
+        running.clear();
+        deleteRecursively(workDir);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete " + dir, e);
+        }
+    }
+}

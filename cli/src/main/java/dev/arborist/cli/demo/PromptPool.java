@@ -1,0 +1,58 @@
+package dev.arborist.cli.demo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Prompts for generated traffic, drawn from held-out text (the model never trained on it) and
+ * split into two domains that load the model differently: short informal lines (chit-chat) and
+ * long formal sentences (reports, resolutions).
+ */
+public final class PromptPool {
+    /** A kind of traffic: where its prompts come from and which SLO class its requests carry. */
+    public enum Domain {
+        CHAT("interactive"), FORMAL("batch");
+
+        private final String sloClass;
+
+        Domain(String sloClass) {
+            this.sloClass = sloClass;
+        }
+
+        public String sloClass() {
+            return sloClass;
+        }
+    }
+
+    private static final int SHORT_MAX_CHARS = 60;
+    private static final int LONG_MIN_CHARS = 120;
+    private static final int LONG_MAX_CHARS = 400;
+
+    private final List<String> chat;
+    private final List<String> formal;
+
+    private PromptPool(List<String> chat, List<String> formal) {
+        this.chat = chat;
+        this.formal = formal;
+    }
+
+    /** @param heldOut one sentence per line, e.g. the bundled model's eval.txt */
+    public static PromptPool from(Path heldOut) throws IOException {
+        List<String> lines = Files.readAllLines(heldOut).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        List<String> chat = lines.stream().filter(l -> l.length() <= SHORT_MAX_CHARS).toList();
+        List<String> formal = lines.stream().filter(l -> l.length() >= LONG_MIN_CHARS && l.length() <= LONG_MAX_CHARS).toList();
+        if (chat.isEmpty() || formal.isEmpty()) {
+            throw new IllegalArgumentException(heldOut + " needs both short (<= " + SHORT_MAX_CHARS + " chars) and long (>= "
+                    + LONG_MIN_CHARS + " chars) lines to make two traffic domains");
+        }
+        return new PromptPool(chat, formal);
+    }
+
+    public String draw(Domain domain, Random random) {
+        List<String> pool = domain == Domain.CHAT ? chat : formal;
+        return pool.get(random.nextInt(pool.size()));
+    }
+}

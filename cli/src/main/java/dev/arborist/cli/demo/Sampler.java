@@ -1,0 +1,63 @@
+package dev.arborist.cli.demo;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns one control window into a timeline point: client-side latencies of the requests that
+ * finished in it, plus what serving's and the agent's /metrics say right now.
+ */
+final class Sampler {
+    /** What the run ends with: swaps serving made, the agent's last verified quality, its rebuild decisions. */
+    record Totals(double swaps, double qualityRatio) {
+    }
+
+    private static final Map<String, String> DEPLOYMENT = Map.of("deployment", DemoRun.DEPLOYMENT);
+
+    private final HttpClient http;
+    private final URI servingMetrics;
+    private final URI agentMetrics;
+    private PrometheusText lastServing = PrometheusText.parse("");
+    private PrometheusText lastAgent = PrometheusText.parse("");
+
+    Sampler(HttpClient http, URI servingMetrics, URI agentMetrics) {
+        this.http = http;
+        this.servingMetrics = servingMetrics;
+        this.agentMetrics = agentMetrics;
+    }
+
+    Timeline.Point point(double t, double offeredRate, List<TrafficGenerator.Result> finished, double slo) throws InterruptedException {
+        scrape();
+        List<Double> ok = finished.stream().filter(TrafficGenerator.Result::ok).map(TrafficGenerator.Result::e2eSeconds).toList();
+        return new Timeline.Point(t, offeredRate, ok.size(), finished.size() - ok.size(), Quantiles.p95(ok), slo,
+                (int) agent("arborist_agent_rung", -1), agent("arborist_agent_sparsity_ratio", Double.NaN), swaps(),
+                agent("arborist_agent_quality_ratio", Double.NaN), agent("arborist_agent_drift_score", Double.NaN));
+    }
+
+    Totals totals() throws InterruptedException {
+        scrape();
+        return new Totals(swaps(), agent("arborist_agent_quality_ratio", Double.NaN));
+    }
+
+    /** A failed scrape keeps the previous values: the status line must not stop because one endpoint was slow. */
+    private void scrape() throws InterruptedException {
+        try {
+            lastServing = PrometheusText.scrape(http, servingMetrics);
+            lastAgent = PrometheusText.scrape(http, agentMetrics);
+        } catch (IOException e) {
+            // keep the last values
+        }
+    }
+
+    private double swaps() {
+        return lastServing.sum("arborist_swaps_total", Map.of("result", "ok")).orElse(0);
+    }
+
+    private double agent(String name, double missing) {
+        double v = lastAgent.sum(name, DEPLOYMENT).orElse(missing);
+        return Double.isNaN(v) ? missing : v;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.arborist.cli.demo;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the demo saw, one point per control window: client-side p95 end-to-end latency against
+ * the SLO, and what the agent and serving reported (rung, sparsity, swaps). Attainment and
+ * convergence are computed from it.
+ */
+public final class Timeline {
+    /**
+     * @param p95Seconds client-measured p95 e2e latency of the requests that finished in the window; NaN without any
+     * @param rung the agent's current rung (0 = dense), -1 when unknown
+     */
+    public record Point(double endSeconds, double offeredRate, int completed, int failed, double p95Seconds, double sloSeconds,
+            int rung, double sparsity, double swaps, double qualityRatio, double driftScore) {
+        public boolean withinSlo() {
+            return Double.isNaN(p95Seconds) || p95Seconds <= sloSeconds;
+        }
+    }
+
+    /** Consecutive windows within the SLO that count as having converged. */
+    static final int SETTLED_WINDOWS = 3;
+
+    private final List<Point> points = new ArrayList<>();
+
+    public synchronized void add(Point point) {
+        points.add(point);
+    }
+
+    public synchronized List<Point> points() {
+        return List.copyOf(points);
+    }
+
+    /** Share of windows whose p95 was within the SLO. */
+    public synchronized double attainment() {
+        return points.isEmpty() ? Double.NaN : (double) points.stream().filter(Point::withinSlo).count() / points.size();
+    }
+
+    /**
+     * Seconds from {@code changeAt} (a load or domain change) until the first of {@link #SETTLED_WINDOWS}
+     * consecutive windows within the SLO; NaN when it never settled.
+     */
+    public synchronized double convergenceSeconds(double changeAt) {
+        int run = 0;
+        for (int i = 0; i < points.size(); i++) {
+            Point p = points.get(i);
+            if (p.endSeconds() <= changeAt) {
+                continue;
+            }
+            run = p.withinSlo() ? run + 1 : 0;
+            if (run == SETTLED_WINDOWS) {
+                Point first = points.get(i - SETTLED_WINDOWS + 1);
+                return Math.max(0, first.endSeconds() - changeAt);
+            }
+        }
+        return Double.NaN;
+    }
+
+    /**
+     * Attainment over the windows after convergence: for each change, the windows between the change
+     * and its convergence are left out (an unconverged change leaves out the rest of the run).
+     */
+    public synchronized double attainmentAfterConvergence(List<Double> changes) {
+        List<double[]> excluded = new ArrayList<>();
+        for (double change : changes) {
+            double settle = convergenceSeconds(change);
+            excluded.add(new double[] {change, Double.isNaN(settle) ? Double.POSITIVE_INFINITY : change + settle});
+        }
+        long counted = 0;
+        long within = 0;
+        for (Point p : points) {
+            double mid = p.endSeconds();
+            boolean converging = excluded.stream().anyMatch(r -> mid > r[0] && mid <= r[1]);
+            if (!converging) {
+                counted++;
+                within += p.withinSlo() ? 1 : 0;
+            }
+        }
+        return counted == 0 ? Double.NaN : (double) within / counted;
+    }
+}
