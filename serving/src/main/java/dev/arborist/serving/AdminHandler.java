@@ -3,6 +3,7 @@ package dev.arborist.serving;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.concurrent.CompletionException;
@@ -41,7 +42,13 @@ final class AdminHandler {
         if (path == null || path.isBlank()) {
             throw ApiError.invalid("send {\"path\": \"<plan artifact directory>\"}", "path");
         }
-        loader.load(Path.of(path)).whenComplete((version, error) -> ctx.vertx().runOnContext(v -> {
+        Path dir;
+        try {
+            dir = Path.of(path);
+        } catch (InvalidPathException e) {
+            throw ApiError.invalid("'path' is not a valid path: " + e.getMessage(), "path");
+        }
+        loader.load(dir).whenComplete((version, error) -> ctx.vertx().runOnContext(v -> {
             if (error == null) {
                 Responders.sendJson(ctx.response(), 200, state().put("plan_id", version.id()));
             } else {

@@ -1,9 +1,12 @@
 package dev.arborist.serving;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -54,7 +57,7 @@ final class ApiVerticle extends VerticleBase {
             router.errorHandler(status, ctx -> failure(ctx, status));
         }
         server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()));
-        return server.requestHandler(router).listen();
+        return server.requestHandler(router).invalidRequestHandler(this::malformedHttp).listen();
     }
 
     /** Lets responses in flight finish before the connections close. */
@@ -69,10 +72,26 @@ final class ApiVerticle extends VerticleBase {
 
     private void requireJson(RoutingContext ctx) {
         String type = ctx.request().getHeader("Content-Type");
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        String mediaType = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (!mediaType.equals("application/json")) { // exact: application/jsonl or application/json-seq are other formats
             throw ApiError.unsupportedMediaType(type);
         }
         ctx.next();
+    }
+
+    /**
+     * What the HTTP codec refuses before any route sees it (a garbage request line, an over-long URI
+     * or header, a malformed header): the same error body as every other refusal, then the
+     * connection closes, since the rest of the stream cannot be trusted.
+     */
+    private void malformedHttp(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+        String why = cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage();
+        metrics.refused("invalid");
+        request.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                .end(ApiError.clientError(status, "malformed HTTP request" + why).toJson().encode())
+                .onComplete(v -> request.connection().close());
     }
 
     private void models(RoutingContext ctx) {

@@ -54,10 +54,11 @@ final class PlanLoader implements AutoCloseable {
                 metrics.swapped(System.nanoTime() - start, version);
                 LOG.info("now serving plan {} (sparsity {}) from {}", version.id(), version.sparsity(), dir);
                 return version;
-            } catch (ApiError e) {
+            } catch (RuntimeException e) { // whatever goes wrong, the plan is rejected, counted and explained
+                ApiError rejected = e instanceof ApiError api ? api : ApiError.planRejected("plan " + dir + " cannot be loaded: " + e);
                 metrics.swapRejected();
-                LOG.warn("plan {} rejected: {}", dir, e.getMessage());
-                throw e;
+                LOG.warn("plan {} rejected: {}", dir, rejected.getMessage());
+                throw rejected;
             }
         }, executor);
     }

@@ -61,7 +61,11 @@ public record PlanArtifact(PlanManifest manifest, PruningPlan plan) {
                     + base.directory() + ") is " + fingerprint);
         }
         verifyFiles(dir, manifest);
-        return new PlanArtifact(manifest, PlanFile.read(dir.resolve(PLAN_FILE)));
+        try {
+            return new PlanArtifact(manifest, PlanFile.read(dir.resolve(PLAN_FILE)));
+        } catch (RuntimeException e) { // hashes agree but the content does not parse: written wrong, not corrupted on the way
+            throw new PlanFormatException(dir.resolve(PLAN_FILE) + " is not a readable plan: " + e.getMessage(), e);
+        }
     }
 
     private static void verifyFiles(Path dir, PlanManifest manifest) {

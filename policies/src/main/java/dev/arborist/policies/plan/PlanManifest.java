@@ -75,7 +75,16 @@ public record PlanManifest(String planId, String baseModel, String parentPlan, S
                 o.path("parent_plan").isTextual() ? o.get("parent_plan").asText() : null, text(o, "method", file),
                 strings(o.path("settings")), list(o.path("targets")),
                 new SparsityReport(doubles(s.path("tensors")), s.path("zeros").asLong(), s.path("total").asLong()),
-                doubles(o.path("quality")), Instant.parse(text(o, "created_at", file)), strings(o.path("files")));
+                doubles(o.path("quality")), instant(o, "created_at", file), strings(o.path("files")));
+    }
+
+    private static Instant instant(JsonNode o, String field, Path file) {
+        String value = text(o, field, file);
+        try {
+            return Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new PlanFormatException(file + ": '" + field + "' is not an ISO-8601 instant: " + value);
+        }
     }
 
     private static String text(JsonNode o, String field, Path file) {
