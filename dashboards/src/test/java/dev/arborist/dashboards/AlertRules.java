@@ -21,15 +21,26 @@ final class AlertRules {
 
     /** Every rule (alerting and recording) of every group. */
     static List<JsonNode> rules() {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode group : groups()) {
+            group.path("rules").forEach(out::add);
+        }
+        return out;
+    }
+
+    /** The rule groups, in file order. */
+    static List<JsonNode> groups() {
         try {
             List<JsonNode> out = new ArrayList<>();
-            for (JsonNode group : YAML.readTree(Dashboards.DIR.resolve(FILE).toFile()).path("groups")) {
-                group.path("rules").forEach(out::add);
-            }
+            YAML.readTree(Dashboards.DIR.resolve(FILE).toFile()).path("groups").forEach(out::add);
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    static List<JsonNode> recordingRules() {
+        return rules().stream().filter(r -> r.has("record")).toList();
     }
 
     static List<JsonNode> alerts() {

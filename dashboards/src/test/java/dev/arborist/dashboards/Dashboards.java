@@ -21,8 +21,17 @@ final class Dashboards {
 
     private Dashboards() {}
 
-    /** One PromQL expression and where it sits, for messages. */
-    record Query(String where, String expr) {}
+    /** Where a query sits: a panel draws its result, an annotation marks events, a variable offers label values. */
+    enum Kind { PANEL, ANNOTATION, VARIABLE }
+
+    /** One PromQL expression and where it sits ({@code where} names it for messages). */
+    record Query(Kind kind, String where, String expr) {}
+
+    /**
+     * A query variable: Grafana offers the values of {@code label} on the series {@code selector} matches;
+     * {@code allValue} is what "All" stands for (null: every offered value).
+     */
+    record Variable(String name, String selector, String label, String allValue) {}
 
     static JsonNode read(String file) {
         try {
@@ -52,18 +61,29 @@ final class Dashboards {
         List<Query> out = new ArrayList<>();
         for (JsonNode p : panels(d)) {
             for (JsonNode t : p.path("targets")) {
-                out.add(new Query(file + " panel " + p.path("id").asInt() + " \"" + p.path("title").asText() + "\" " + t.path("refId").asText(),
-                        t.path("expr").asText()));
+                String where = file + " panel " + p.path("id").asInt() + " \"" + p.path("title").asText() + "\" " + t.path("refId").asText();
+                out.add(new Query(Kind.PANEL, where, t.path("expr").asText()));
             }
         }
         for (JsonNode a : d.path("annotations").path("list")) {
             if (a.has("expr")) {
-                out.add(new Query(file + " annotation \"" + a.path("name").asText() + "\"", a.path("expr").asText()));
+                out.add(new Query(Kind.ANNOTATION, file + " annotation \"" + a.path("name").asText() + "\"", a.path("expr").asText()));
             }
         }
-        for (JsonNode v : d.path("templating").path("list")) {
+        for (Variable v : variables(file)) {
+            out.add(new Query(Kind.VARIABLE, file + " variable $" + v.name(), v.selector()));
+        }
+        return out;
+    }
+
+    /** The query variables of a dashboard, in the order Grafana resolves them (a later one may use an earlier one). */
+    static List<Variable> variables(String file) {
+        List<Variable> out = new ArrayList<>();
+        for (JsonNode v : read(file).path("templating").path("list")) {
             if ("query".equals(v.path("type").asText())) {
-                out.add(new Query(file + " variable $" + v.path("name").asText(), variableSelector(v.path("query").path("query").asText())));
+                Matcher m = labelValues(v.path("query").path("query").asText());
+                String allValue = v.path("allValue").isTextual() ? v.path("allValue").asText() : null;
+                out.add(new Variable(v.path("name").asText(), m.group(1), m.group(2), allValue));
             }
         }
         return out;
@@ -75,12 +95,12 @@ final class Dashboards {
         return out;
     }
 
-    /** The PromQL inside a variable query. */
-    static String variableSelector(String query) {
+    /** A variable query matched: group 1 is the selector, group 2 the label. */
+    private static Matcher labelValues(String query) {
         Matcher m = LABEL_VALUES.matcher(query.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException("variable query is not label_values(selector, label): " + query);
         }
-        return m.group(1);
+        return m;
     }
 }

@@ -15,18 +15,20 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Dashboards and alerts only read series the code registers: serving's from a real server's /metrics,
- * the agent's from {@link AgentMetrics}, plus the recording rules of alerts.yml. Labels and enumerated
- * label values (status, result, action, metric) are checked too.
+ * the agent's from its real meter registry ({@link AgentExposition}), plus the recording rules of
+ * alerts.yml. Labels and enumerated label values (status, result, action, metric, reason) are checked too.
  */
 @Timeout(120)
 class MetricNamesTest {
     private static Map<String, Map<String, Set<String>>> serving;
+    private static Map<String, Map<String, Set<String>>> agent;
     private static MetricCatalog catalog;
 
     @BeforeAll
     static void scrape() throws Exception {
         serving = ServingExposition.series();
-        catalog = new MetricCatalog().with(serving).with(AgentMetrics.SERIES).withNames(AlertRules.recordedNames());
+        agent = AgentExposition.series();
+        catalog = new MetricCatalog().with(serving).with(agent).withNames(AlertRules.recordedNames());
     }
 
     @Test
@@ -35,7 +37,16 @@ class MetricNamesTest {
         assertThat(serving).containsKeys("arborist_time_to_first_token_seconds_bucket", "arborist_requests_total", "arborist_telemetry_dropped_total",
                 "arborist_model_info", "jvm_memory_used_bytes");
         assertThat(serving.get("arborist_requests_total").get("status")).contains("error", "rejected", "stop");
-        assertThat(AgentMetrics.SERIES.keySet()).noneMatch(serving::containsKey);
+    }
+
+    @Test
+    @DisplayName("the agent's registry is real: decisions by action, latency targets by metric, expert usage")
+    void agentRegistryIsReal() {
+        assertThat(agent).containsKeys("arborist_agent_decisions_total", "arborist_slo_target_seconds", "arborist_agent_expert_usage_ratio",
+                "arborist_agent_consumer_lag_records");
+        assertThat(agent.get("arborist_agent_decisions_total").get("action")).contains("hold", "rollback");
+        assertThat(agent.get("arborist_slo_target_seconds").get("metric")).contains("ttft_p95", "itl_p95", "e2e_p95");
+        assertThat(agent.keySet()).noneMatch(serving::containsKey);
     }
 
     @Test
@@ -66,7 +77,7 @@ class MetricNamesTest {
     @Test
     @DisplayName("the agent dashboard shows every agent metric")
     void agentCoverage() {
-        assertThat(namesUsedIn("agent.json")).containsAll(AgentMetrics.SERIES.keySet());
+        assertThat(namesUsedIn("agent.json")).containsAll(agent.keySet());
     }
 
     @Test

@@ -32,6 +32,20 @@ final class PromQl {
         boolean matches(String label, String op, String value) {
             return matchers.stream().anyMatch(m -> m.label().equals(label) && m.op().equals(op) && m.value().equals(value));
         }
+
+        /** The selector as PromQL again; values go back between double quotes, as the dashboards and rules write them. */
+        String text() {
+            StringBuilder out = new StringBuilder(metric == null ? "" : metric);
+            if (!matchers.isEmpty() || metric == null) {
+                out.append('{');
+                for (int i = 0; i < matchers.size(); i++) {
+                    LabelMatcher m = matchers.get(i);
+                    out.append(i == 0 ? "" : ", ").append(m.label()).append(m.op()).append('"').append(m.value()).append('"');
+                }
+                out.append('}');
+            }
+            return out.toString();
+        }
     }
 
     /** Every vector selector in {@code expr}, in order. */

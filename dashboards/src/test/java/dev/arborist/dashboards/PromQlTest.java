@@ -40,6 +40,14 @@ class PromQlTest {
     }
 
     @Test
+    @DisplayName("a selector prints back as PromQL that selects the same series")
+    void text() {
+        String expr = "sum(rate(x_total{status=~\"error|rejected\", code!=\"5\\\"0\"}[5m])) / y + z:recorded{metric=\"e2e_p95\"}";
+        assertThat(PromQl.selectors(expr)).extracting(PromQl.Selector::text)
+                .containsExactly("x_total{status=~\"error|rejected\", code!=\"5\\\"0\"}", "y", "z:recorded{metric=\"e2e_p95\"}");
+    }
+
+    @Test
     @DisplayName("the catalog rejects unknown names, unknown labels and values outside an enumerated set")
     void catalog() {
         MetricCatalog c = new MetricCatalog().with(Map.of("x_total", Map.of("status", Set.of("ok", "error"), "plan_id", Set.of())));

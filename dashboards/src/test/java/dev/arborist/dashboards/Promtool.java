@@ -1,9 +1,7 @@
 package dev.arborist.dashboards;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +17,7 @@ final class Promtool {
     record Result(int exitCode, String output) {}
 
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {
-        Optional<Path> promtool = onPath();
+        Optional<Path> promtool = Executables.onPath("promtool");
         Assumptions.assumeTrue(promtool.isPresent(), "promtool is not on PATH (apt-get install prometheus)");
         List<String> command = new ArrayList<>();
         command.add(promtool.get().toString());
@@ -31,16 +29,5 @@ final class Promtool {
             throw new IllegalStateException("promtool " + String.join(" ", args) + " did not finish in 60 s");
         }
         return new Result(p.exitValue(), out.trim());
-    }
-
-    private static Optional<Path> onPath() {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "promtool");
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class QuerySyntaxTest {
     /** What Grafana substitutes; "All" of a multi-value variable becomes its allValue. */
     private static final Map<String, String> SUBSTITUTIONS = Map.of(
-            "$__rate_interval", "1m", "$__interval", "30s", "$__range", "3h", "$deployment", ".*", "$layer", ".*");
+            "__rate_interval", "1m", "__interval", "30s", "__range", "3h", "deployment", ".*", "layer", ".*");
 
     @TempDir
     Path dir;
@@ -30,10 +30,7 @@ class QuerySyntaxTest {
         List<Dashboards.Query> queries = Dashboards.allQueries();
         List<Map<String, String>> rules = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {
-            String expr = queries.get(i).expr();
-            for (Map.Entry<String, String> s : SUBSTITUTIONS.entrySet()) {
-                expr = expr.replace(s.getKey(), s.getValue());
-            }
+            String expr = GrafanaVariables.substitute(queries.get(i).expr(), SUBSTITUTIONS);
             assertThat(expr).as(queries.get(i).where() + ": a variable has no substitution").doesNotContain("$");
             Map<String, String> rule = new LinkedHashMap<>();
             rule.put("record", "dashboard_query_" + i);

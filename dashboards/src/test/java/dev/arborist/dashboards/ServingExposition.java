@@ -11,24 +11,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What serving really exposes on /metrics: the bundled model is served with telemetry to an in-process
  * Kafka broker (so the telemetry meters exist), answers one completion, and is scraped once per test JVM.
  */
 final class ServingExposition {
-    private static final Path MODEL = Path.of("../models/arborist-moe-6x8");
+    static final Path MODEL = Path.of("../models/arborist-moe-6x8");
     /** Labels whose values serving registers up front (every status and swap result at 0; JVM memory areas). */
     private static final Set<String> ENUMERATED = Set.of("status", "result", "area");
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+\\S+.*$");
-    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static String text;
 
     private ServingExposition() {}
@@ -43,28 +37,7 @@ final class ServingExposition {
 
     /** Series name -> label -> values: seen values for enumerated labels, any value (empty set) for the rest. */
     static Map<String, Map<String, Set<String>>> series() throws Exception {
-        return parse(text());
-    }
-
-    static Map<String, Map<String, Set<String>>> parse(String exposition) {
-        Map<String, Map<String, Set<String>>> out = new HashMap<>();
-        for (String line : exposition.split("\n")) {
-            Matcher sample = SAMPLE.matcher(line);
-            if (line.startsWith("#") || !sample.matches()) {
-                continue;
-            }
-            Map<String, Set<String>> labels = out.computeIfAbsent(sample.group(1), k -> new HashMap<>());
-            if (sample.group(3) != null) {
-                Matcher label = LABEL.matcher(sample.group(3));
-                while (label.find()) {
-                    Set<String> values = labels.computeIfAbsent(label.group(1), k -> new HashSet<>());
-                    if (ENUMERATED.contains(label.group(1))) {
-                        values.add(label.group(2));
-                    }
-                }
-            }
-        }
-        return out;
+        return Exposition.parse(text(), ENUMERATED);
     }
 
     private static String scrape() throws Exception {
