@@ -33,6 +33,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The policy agent of one deployment, running: {@link #start} loads the base model, resumes from
@@ -41,6 +43,7 @@ import java.util.function.Function;
  * Run one agent per deployment: its consumer group is the deployment's.
  */
 public final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     private static final int CALIBRATION_WINDOWS = 16;
 
     private final AgentConfig config;
@@ -80,6 +83,9 @@ public final class Agent implements AutoCloseable {
     static Agent start(AgentConfig config, AgentLoop.Hooks hooks) {
         SnapshotStore store = new SnapshotStore(config.storeDir(), config.deployment());
         AgentState restored = store.load();
+        if (restored != null) {
+            LOG.info("resuming deployment {} from its snapshot in {}", config.deployment(), config.storeDir());
+        }
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             Files.createDirectories(config.storeDir().resolve("plans"));

@@ -103,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
         require(slo == null || slo > 0, "--slo must be positive");
         require(qualityBudget > 0 && qualityBudget < 10, "--quality-budget must be in (0, 10), e.g. 0.15 for +15%");
         require(maxTokens >= 1 && maxTokens <= 256, "--max-tokens must be in 1..256");
-        return new DemoRun.Settings(model.model, Scenario.of(scenario), duration, port, agentPort, window, rate, slo, qualityBudget, maxTokens, seed);
+        return new DemoRun.Settings(model.model, Scenario.of(scenario), duration, port, agentPort, window, rate, slo, qualityBudget, maxTokens, seed, false);
     }
 
     private static void require(boolean ok, String message) {

@@ -4,6 +4,8 @@ import dev.arborist.agent.Agent;
 import dev.arborist.agent.AgentConfig;
 import dev.arborist.events.EmbeddedKafka;
 import dev.arborist.policies.control.SloSpec;
+import dev.arborist.policies.elastic.LadderSettings;
+import dev.arborist.policies.elastic.SpeedComparison;
 import dev.arborist.serving.ServingConfig;
 import dev.arborist.serving.ServingServer;
 import dev.arborist.serving.kafka.TelemetryConfig;
@@ -34,9 +36,10 @@ public final class DemoRun implements AutoCloseable {
     /**
      * @param baseRate requests per second at load 1; null: a share of the measured dense capacity
      * @param sloSeconds the e2e p95 target; null: a multiple of the dense p95 measured at the base rate
+     * @param quickBuilds plan builds measure fewer windows (tests); the demo measures properly
      */
     public record Settings(Path modelDir, Scenario scenario, Duration duration, int servingPort, int agentPort, Duration window,
-            Double baseRate, Double sloSeconds, double qualityBudget, int maxTokens, long seed) {
+            Double baseRate, Double sloSeconds, double qualityBudget, int maxTokens, long seed, boolean quickBuilds) {
     }
 
     /** Base load as a share of dense capacity: doubled, it overloads dense but not a 1.5x rung. */
@@ -101,12 +104,15 @@ public final class DemoRun implements AutoCloseable {
         status.accept("starting the agent (it builds a first plan from the calibration text)");
         SloSpec spec = SloSpec.builder(DEPLOYMENT).e2eP95Seconds(slo).qualityBudget(settings.qualityBudget())
                 .cooldown(settings.window().multipliedBy(2)).build();
-        AgentConfig config = AgentConfig.builder(bootstrap, settings.modelDir(), workDir.resolve("store"), spec)
+        AgentConfig.Builder config = AgentConfig.builder(bootstrap, settings.modelDir(), workDir.resolve("store"), spec)
                 .window(settings.window())
                 .metricsPort(settings.agentPort())
-                .calibFile(settings.modelDir().resolve("calib.txt"))
-                .build();
-        return open(Agent.start(config));
+                .calibFile(settings.modelDir().resolve("calib.txt"));
+        if (settings.quickBuilds()) { // rungs at the same budgets, measured on fewer and shorter windows
+            double b = settings.qualityBudget();
+            config.ladder(new LadderSettings(List.of(b / 4, b / 2, b), 64, 2, 4, new SpeedComparison(1, 8, 8))).verifyWindows(2);
+        }
+        return open(Agent.start(config.build()));
     }
 
     /** Waits until serving runs the agent's first plan, so the scenario starts from a known state. */
