@@ -81,12 +81,19 @@ public final class DeploymentControl {
         return c;
     }
 
+    /** Sampled tokens a drift comparison needs: below it, two samples of the same traffic differ by chance. */
+    static final long MIN_DRIFT_TOKENS = 512;
+
     /** One closed window. */
     public void onWindow(WindowStats w, Instant now) {
         remember(w);
         metrics.observed(w);
-        DriftReport report = telemetry.recent().observed() ? drift.observe(telemetry.recent()) : null;
-        telemetry.resetRecent();
+        // Sampled statistics of a few tokens are mostly noise: windows accumulate until they hold enough to compare.
+        DriftReport report = null;
+        if (telemetry.recent().sampledTokens() >= MIN_DRIFT_TOKENS) {
+            report = drift.observe(telemetry.recent());
+            telemetry.resetRecent();
+        }
         if (report != null && report.score() != null) {
             metrics.driftScore(report.score());
         }

@@ -12,6 +12,7 @@ public final class WindowTraffic {
     private long[][] routing; // [layer][expert]
     private double[][] ffnSquares; // [layer][expert * f + channel]
     private long sketches;
+    private long sampledTokens;
 
     public WindowTraffic(TrafficShape shape) {
         this.shape = shape;
@@ -21,6 +22,7 @@ public final class WindowTraffic {
     /** Adds a sketch already in base order and checked against the shape. */
     public void add(StatsSketch s) {
         sketches++;
+        sampledTokens += s.sampledTokens();
         int width = shape.ffnWidth();
         for (StatsSketch.Layer l : s.layers()) {
             if (l.routingCounts() != null) {
@@ -37,9 +39,9 @@ public final class WindowTraffic {
         }
     }
 
-    /** Whether any sketch arrived since the last reset: a window without one says nothing about drift. */
-    public boolean observed() {
-        return sketches > 0;
+    /** Tokens the sketches' sampled steps ran: how much evidence the window holds. */
+    public long sampledTokens() {
+        return sampledTokens;
     }
 
     /** (L, E) routing counts; null for a dense model. */
@@ -63,5 +65,6 @@ public final class WindowTraffic {
         routing = new long[shape.layers()][shape.experts()];
         ffnSquares = new double[shape.layers()][Math.max(shape.experts(), 1) * shape.ffnWidth()];
         sketches = 0;
+        sampledTokens = 0;
     }
 }
