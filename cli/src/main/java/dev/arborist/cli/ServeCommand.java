@@ -1,14 +1,21 @@
 package dev.arborist.cli;
 
+import dev.arborist.events.EmbeddedKafka;
 import dev.arborist.serving.ServingConfig;
 import dev.arborist.serving.ServingServer;
-import dev.arborist.events.EmbeddedKafka;
 import dev.arborist.serving.kafka.TelemetryConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,14 +41,25 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--queue", defaultValue = "64", description = "Requests that may wait; beyond that 429 (default: ${DEFAULT-VALUE}).")
     int queue;
 
-    @Option(names = "--deployment", defaultValue = "default", description = "Deployment id: the key of telemetry events (default: ${DEFAULT-VALUE}).")
-    String deployment;
-
     @Option(names = "--admin-token-file", description = "File holding the bearer token of the /admin API (plan, rollback); without it /admin is off.")
     Path adminTokenFile;
 
     @ArgGroup(exclusive = true)
     Broker broker;
+
+    @Option(names = "--deployment", defaultValue = "default", description = "Deployment id: the key of telemetry events (default: ${DEFAULT-VALUE}).")
+    String deployment;
+
+    @Option(names = "--replica", paramLabel = "ID", description = "This server's id within the deployment, in its telemetry (default: the host name).")
+    String replica;
+
+    @Option(names = "--stats-sample-every", paramLabel = "N",
+            description = "Instrument one decode step in N for the arborist.stats.v1 sketches (default: " + TelemetryConfig.DEFAULT_SAMPLE_EVERY + ").")
+    Integer statsSampleEvery;
+
+    @Option(names = "--stats-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often a stats sketch is sent: 10s, 500ms, 2m, 1h or ISO-8601 such as PT10S (default: 60s).")
+    Duration statsInterval;
 
     /** Where telemetry goes: an external broker, an in-process one, or nowhere. */
     static final class Broker {
@@ -57,6 +75,10 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be in 0..65535, got " + port);
         }
+        if (maxBatch < 1 || queue < 1) {
+            throw new IllegalArgumentException("--max-batch and --queue must be at least 1, got " + maxBatch + " and " + queue);
+        }
+        TelemetryOptions telemetry = telemetryOptions(); // checked before a broker or the model starts
         String adminToken = adminToken();
         EmbeddedKafka kafka = broker != null && broker.embedded ? EmbeddedKafka.start() : null;
         String bootstrap = kafka != null ? kafka.bootstrapServers() : broker == null ? null : broker.bootstrap;
@@ -66,9 +88,10 @@ final class ServeCommand implements Callable<Integer> {
         if (adminToken != null) {
             config = config.withAdminToken(adminToken);
         }
-        if (bootstrap != null) {
-            config = config.withTelemetry(TelemetryConfig.of(bootstrap, deployment));
-            System.err.println("arborist serve: telemetry to Kafka at " + bootstrap + " (deployment " + deployment + ")");
+        if (telemetry != null) {
+            config = config.withTelemetry(telemetry.config(bootstrap));
+            System.err.printf("arborist serve: telemetry to Kafka at %s (deployment %s, replica %s, stats: 1 step in %d, every %s)%n",
+                    bootstrap, telemetry.deployment(), telemetry.replica(), telemetry.sampleEvery(), telemetry.statsInterval());
         } else {
             System.err.println("arborist serve: no Kafka broker given; telemetry is off");
         }
@@ -86,6 +109,91 @@ final class ServeCommand implements Callable<Integer> {
         System.err.printf("arborist serve: listening on http://%s:%d, loading %s...%n", host, server.port(), model.model);
         stopped.await();
         return 0;
+    }
+
+    /** The telemetry arguments as one checked record; null without a broker, where telemetry-only arguments are refused. */
+    TelemetryOptions telemetryOptions() {
+        if (broker == null) {
+            String given = replica != null ? "--replica" : statsSampleEvery != null ? "--stats-sample-every" : statsInterval != null ? "--stats-interval" : null;
+            if (given != null) {
+                throw new IllegalArgumentException(given + " sets up telemetry, which goes to Kafka: add --kafka HOST:PORT or --embedded-kafka");
+            }
+            return null;
+        }
+        return new TelemetryOptions(deployment, replica != null ? replica : hostName(),
+                statsSampleEvery != null ? statsSampleEvery : TelemetryConfig.DEFAULT_SAMPLE_EVERY,
+                statsInterval != null ? statsInterval : TelemetryConfig.DEFAULT_STATS_INTERVAL);
+    }
+
+    /**
+     * Who this server is in its telemetry and how it samples, checked before anything starts.
+     *
+     * @param deployment the key of every event: all replicas of one deployment share it
+     * @param replica this server within the deployment
+     * @param sampleEvery one decode step in this many is instrumented for the stats sketches
+     * @param statsInterval how often a stats sketch is sent
+     */
+    record TelemetryOptions(String deployment, String replica, int sampleEvery, Duration statsInterval) {
+        // Kubernetes-style names: they end up in Kafka keys, client ids and metric labels.
+        private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+        TelemetryOptions {
+            requireName("--deployment", deployment);
+            requireName("--replica", replica);
+            if (sampleEvery < 1) {
+                throw new IllegalArgumentException("--stats-sample-every must be at least 1 (1 instruments every decode step), got " + sampleEvery);
+            }
+            if (statsInterval.isZero() || statsInterval.isNegative()) {
+                throw new IllegalArgumentException("--stats-interval must be positive, e.g. 10s, got " + statsInterval);
+            }
+        }
+
+        TelemetryConfig config(String bootstrap) {
+            return new TelemetryConfig(bootstrap, deployment, replica, TelemetryConfig.DEFAULT_BUFFER, sampleEvery, statsInterval);
+        }
+
+        private static void requireName(String option, String value) {
+            if (!NAME.matcher(value).matches()) {
+                throw new IllegalArgumentException(option + " '" + value + "': use 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            }
+        }
+    }
+
+    /** Accepts 10s, 500ms, 2m, 1h and ISO-8601 durations (PT10S). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
+        @Override
+        public Duration convert(String value) {
+            Matcher m = SHORT.matcher(value);
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                };
+            }
+            try {
+                return Duration.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: use e.g. 10s, 500ms, 2m, 1h or PT10S");
+            }
+        }
+    }
+
+    /** The host name, as Kubernetes sets it for a pod; the local resolver otherwise. */
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     private String adminToken() throws java.io.IOException {

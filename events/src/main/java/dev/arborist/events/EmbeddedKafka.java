@@ -27,7 +27,9 @@ import org.apache.kafka.server.common.MetadataVersion;
 /**
  * A real single-node Kafka broker in this JVM, for tests and the demo: one KRaft process that is
  * both broker and controller, listening on 127.0.0.1, with its log dir in a temp folder that
- * {@link #close()} deletes. Not for production: one replica, no security.
+ * {@link #close()} deletes. {@link #stop()} and {@link #restart()} take it away and bring it back
+ * on the same port and log dir, as a broker outage looks to its clients. Not for production: one
+ * replica, no security.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private static final int NODE_ID = 1;
@@ -35,12 +37,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final Path logDir;
     private final int brokerPort;
-    private final KafkaRaftServer server;
+    private final KafkaConfig config; // fixed ports and log dir: a restart is the same broker
+    private KafkaRaftServer server; // null while stopped
 
-    private EmbeddedKafka(Path logDir, int brokerPort, KafkaRaftServer server) {
+    private EmbeddedKafka(Path logDir, int brokerPort, KafkaConfig config) {
         this.logDir = logDir;
         this.brokerPort = brokerPort;
-        this.server = server;
+        this.config = config;
     }
 
     /** Starts a broker on a free port; returns once it answers clients. */
@@ -59,10 +62,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             KafkaConfig config = KafkaConfig.fromProps(brokerProperties(logDir, brokerPort, freePort()), false);
             format(logDir);
-            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-            server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(logDir, brokerPort, server);
-            kafka.awaitClients();
+            EmbeddedKafka kafka = new EmbeddedKafka(logDir, brokerPort, config);
+            kafka.run();
             return kafka;
         } catch (RuntimeException e) {
             deleteRecursively(logDir);
@@ -75,11 +76,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "127.0.0.1:" + brokerPort;
     }
 
+    /** Shuts the broker down but keeps its port and log dir (topics, events, offsets) for {@link #restart()}. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /** Starts a stopped broker again on the same port and log dir; returns once it answers clients. */
+    public synchronized void restart() {
+        if (server != null) {
+            throw new IllegalStateException("the broker at " + bootstrapServers() + " is running: stop() it first");
+        }
+        run();
+    }
+
     @Override
-    public void close() {
-        server.shutdown();
-        server.awaitShutdown();
+    public synchronized void close() {
+        stop();
         deleteRecursively(logDir);
+    }
+
+    private void run() {
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        awaitClients();
     }
 
     private static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
@@ -132,7 +155,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            close();
+            stop();
             throw new IllegalStateException("embedded Kafka did not come up at " + bootstrapServers(), e);
         }
     }

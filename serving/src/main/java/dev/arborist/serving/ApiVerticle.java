@@ -51,6 +51,9 @@ final class ApiVerticle extends VerticleBase {
             router.get("/admin/plan").handler(admin::plan);
             router.post("/admin/plan").handler(this::requireJson).handler(admin::load);
             router.post("/admin/rollback").handler(admin::rollback);
+            LevelsHandler levels = new LevelsHandler(new RungControl(scheduler, metrics));
+            router.get("/admin/levels").handler(levels::get);
+            router.post("/admin/levels").handler(this::requireJson).handler(levels::set);
         }
         router.route().failureHandler(ctx -> failure(ctx, ctx.statusCode()));
         for (int status : ROUTER_ERRORS) { // what the router answers by itself (no route, wrong method, bad URI)

@@ -43,10 +43,10 @@ final class CompletionHandler {
         HttpServerResponse response = ctx.response();
         Context context = ctx.vertx().getOrCreateContext();
         Responders.Streaming streaming = request.stream() ? new Responders.Streaming(response, format, ids, request.includeUsage()) : null;
-        TokenSink sink = streaming != null ? streaming : new Responders.Buffered(response, format, ids);
+        TokenSink sink = streaming != null ? TokenSink.onContext(context, streaming) : new Responders.Buffered(response, context, format, ids);
         Sampler sampler = Sampler.of(request.temperature(), request.topP(), request.seed());
         int eos = request.ignoreEos() ? -1 : model.tokenizer().eosId();
-        Sequence sequence = new Sequence(id, prompt, maxTokens, eos, sampler, TokenSink.onContext(context, sink), request.sloClass());
+        Sequence sequence = new Sequence(id, prompt, maxTokens, eos, sampler, sink, request.sloClass());
         if (!scheduler.submit(sequence)) {
             metrics.refused("rejected");
             response.putHeader("Retry-After", "1");

@@ -8,6 +8,7 @@ import dev.arborist.model.nn.Transformer;
 import dev.arborist.model.runtime.LanguageModel;
 import dev.arborist.policies.plan.PlanArtifact;
 import dev.arborist.policies.plan.PlanFormatException;
+import dev.arborist.policies.plan.PlanManifest;
 import dev.arborist.policies.plan.WeightEditor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * Loads plan artifacts on a thread of its own, so neither the event loop nor decoding waits:
  * read and verify (sha256 of every file, base-model fingerprint), apply materialised (structured
  * plans then run faster), warm up with one short forward, then switch the scheduler over. One load
- * at a time; a plan that fails any step is rejected and serving stays where it was.
+ * at a time; a plan that fails any step is rejected and serving stays where it was. An elastic
+ * plan (its artifact has a ladder) is read, permuted and warmed up at every rung by
+ * {@link ElasticVersions} instead.
  */
 final class PlanLoader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlanLoader.class);
@@ -46,10 +49,19 @@ final class PlanLoader implements AutoCloseable {
      * @param expected the plan id, plan.safetensors sha256 and base fingerprint the announcement named; null checks none
      */
     CompletableFuture<ModelVersion> load(Path dir, Expected expected) {
+        return load(dir, expected, 0);
+    }
+
+    /**
+     * Like {@link #load(Path, Expected)}; an elastic plan starts at {@code baseRung} (a plain plan has no ladder and ignores it).
+     *
+     * @param baseRung the rung an elastic plan's requests run at unless its policy table says sparser
+     */
+    CompletableFuture<ModelVersion> load(Path dir, Expected expected, int baseRung) {
         return CompletableFuture.supplyAsync(() -> {
             long start = System.nanoTime();
             try {
-                ModelVersion version = prepare(dir, expected);
+                ModelVersion version = prepare(dir, expected, baseRung);
                 versions().switchTo(version);
                 metrics.swapped(System.nanoTime() - start, version);
                 LOG.info("now serving plan {} (sparsity {}) from {}", version.id(), version.sparsity(), dir);
@@ -83,13 +95,16 @@ final class PlanLoader implements AutoCloseable {
         return versions;
     }
 
-    private ModelVersion prepare(Path dir, Expected expected) {
+    private ModelVersion prepare(Path dir, Expected expected, int baseRung) {
         LoadedModel served = scheduler.model();
         if (served == null) {
             throw ApiError.unavailable("the model is not loaded yet");
         }
         if (!Files.isDirectory(dir)) {
             throw ApiError.notFound("no plan artifact directory at " + dir, "path");
+        }
+        if (ElasticVersions.isElastic(dir)) {
+            return ElasticVersions.prepare(dir, expected, baseRung, served, scheduler);
         }
         LanguageModel base = served.model();
         PlanArtifact artifact;
@@ -115,7 +130,7 @@ final class PlanLoader implements AutoCloseable {
     }
 
     /** One short forward on a one-slot cache: the plan must run and give finite logits before it serves. */
-    private static void warmUp(Transformer transformer, NDManager manager, LoadedModel served) {
+    static void warmUp(Transformer transformer, NDManager manager, LoadedModel served) {
         try (KvCache cache = transformer.newCache(manager, 1, 8)) {
             int slot = cache.acquire();
             float[][] logits = new BatchDecoder(manager).step(transformer, cache, new int[] {slot},
@@ -131,9 +146,13 @@ final class PlanLoader implements AutoCloseable {
     /** What a model-update event says the artifact is; a mismatch rejects the plan. */
     record Expected(String planId, String planSha256, String baseSha256) {
         void check(PlanArtifact artifact) {
-            mustEqual("plan id", planId, artifact.id());
-            mustEqual("sha256 of " + PlanArtifact.PLAN_FILE, planSha256, artifact.manifest().files().get(PlanArtifact.PLAN_FILE));
-            mustEqual("base model fingerprint", baseSha256, artifact.manifest().baseModel());
+            check(artifact.manifest());
+        }
+
+        void check(PlanManifest manifest) {
+            mustEqual("plan id", planId, manifest.planId());
+            mustEqual("sha256 of " + PlanArtifact.PLAN_FILE, planSha256, manifest.files().get(PlanArtifact.PLAN_FILE));
+            mustEqual("base model fingerprint", baseSha256, manifest.baseModel());
         }
 
         private static void mustEqual(String what, String announced, String actual) {

@@ -1,10 +1,11 @@
 package dev.arborist.serving;
 
 import dev.arborist.model.gen.FinishReason;
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
-/** Token sinks that answer over HTTP; they run on the request's event loop (see {@link TokenSink#onContext}). */
+/** Token sinks that answer over HTTP; whatever touches the response runs on the request's event loop. */
 final class Responders {
     private Responders() {}
 
@@ -14,15 +15,20 @@ final class Responders {
         }
     }
 
-    /** Collects the text and answers once with the whole response. */
+    /**
+     * Collects the text where the tokens come from (the model thread) and hands only the finished
+     * response to the request's context: one event-loop task per request instead of one per token.
+     */
     static final class Buffered implements TokenSink {
         private final HttpServerResponse response;
+        private final Context context;
         private final ResponseFormat format;
         private final ResponseFormat.Ids ids;
         private final StringBuilder text = new StringBuilder();
 
-        Buffered(HttpServerResponse response, ResponseFormat format, ResponseFormat.Ids ids) {
+        Buffered(HttpServerResponse response, Context context, ResponseFormat format, ResponseFormat.Ids ids) {
             this.response = response;
+            this.context = context;
             this.format = format;
             this.ids = ids;
         }
@@ -34,12 +40,13 @@ final class Responders {
 
         @Override
         public void onFinish(FinishReason reason, Usage usage) {
-            sendJson(response, 200, format.full(ids, text.toString(), reason, usage));
+            String all = text.toString();
+            context.runOnContext(v -> sendJson(response, 200, format.full(ids, all, reason, usage)));
         }
 
         @Override
         public void onError(ApiError error) {
-            sendJson(response, error.status(), error.toJson());
+            context.runOnContext(v -> sendJson(response, error.status(), error.toJson()));
         }
     }
 

@@ -5,11 +5,11 @@ import dev.arborist.model.gen.FinishReason;
 import dev.arborist.model.instrument.Instrumentation;
 import dev.arborist.model.nn.KvCache;
 import dev.arborist.model.tokenizer.Detokenizer;
+import dev.arborist.policies.control.PolicyTable;
 import dev.arborist.serving.kafka.StatsWindow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,17 +22,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Continuous batching on one dedicated model thread. Each step admits waiting sequences into free
- * KV-cache slots (their prefill rows share the step with everyone else's decode row), runs one
- * {@link BatchDecoder} step, and lets finished or cancelled sequences leave and free their slot.
- * The thread loads and warms up the model itself.
+ * KV-cache slots, runs the new sequences' prefill rows and everyone else's decode rows (as two
+ * {@link BatchDecoder} forwards, so decode rows are not padded to a prompt's length), and lets
+ * finished or cancelled sequences leave and free their slot. The thread loads and warms up the
+ * model itself.
  *
  * <p>Hot swap: a sequence is admitted on the {@link ModelVersions#current() current} version and
  * keeps it until it finishes. Versions cannot share a forward pass, so each step runs one decoder
  * step per version present in the batch (one, except right after a switch).
+ *
+ * <p>Elastic versions: each step, each sequence runs at the rung its version's {@link RungSelector}
+ * gives its features now, and {@link StepGroups} runs one forward per (version, rung, phase). A
+ * step sampled for the activation statistics runs the current version's rows at full width: the
+ * agent needs what the dense model would do, experts and channels a sparse rung trims included,
+ * and the permuted order is mapped back by the sketch's plan id. That costs the speed-up of one
+ * step in {@code sampleEvery}, and those rows get a token from the denser model.
  */
 final class Scheduler {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
     private static final long IDLE_POLL_MS = 20;
+    private static final long BURST_GAP_MS = 5;
+    private static final long BURST_MAX_MS = 20;
 
     private final Supplier<LoadedModel> loader;
     private final int maxBatch;
@@ -49,6 +59,9 @@ final class Scheduler {
     private String modelName = "";
     private volatile ModelVersions versions; // set once the model is ready
     private StatsWindow stats; // null: no step is instrumented
+    private int sampleRequestsEvery; // 0: no finished request is sampled
+    private PromptSignature signature; // set once the model is loaded
+    private RequestSampling sampling; // null: no finished request is sampled
 
     Scheduler(Supplier<LoadedModel> loader, int maxBatch, int queueCapacity, ServingMetrics metrics, RequestListener listener) {
         this.loader = loader;
@@ -63,6 +76,14 @@ final class Scheduler {
     /** Samples decode steps into {@code window}; call before {@link #start()}. */
     void sampleStats(StatsWindow window) {
         this.stats = window;
+    }
+
+    /** Samples one finished request in {@code every} (see {@link RequestSampling}); call before {@link #start()}. */
+    void sampleRequests(int every) {
+        if (every < 1) {
+            throw new IllegalArgumentException("sample one request in " + every + ": use >= 1");
+        }
+        this.sampleRequestsEvery = every;
     }
 
     void start() {
@@ -122,6 +143,8 @@ final class Scheduler {
             warmUp(model, cache, decoder);
             modelName = model.name();
             versions = new ModelVersions(ModelVersion.dense(model.model().transformer(), cache));
+            signature = new PromptSignature(model.model().transformer(), model.model().manager());
+            sampling = sampleRequestsEvery == 0 ? null : new RequestSampling(sampleRequestsEvery, new ShadowScorer(model.model().manager()));
             metrics.servingVersion(versions.current());
             ready.complete(model);
             LOG.info("model {} ready: batch {}, context {}", model.name(), maxBatch, model.contextLength());
@@ -168,6 +191,7 @@ final class Scheduler {
                 Sequence next = waiting.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
                 if (next != null) {
                     admitOne(step, next);
+                    admitBurst(step);
                 }
                 continue;
             }
@@ -177,9 +201,34 @@ final class Scheduler {
         runningCount = 0;
     }
 
-    private void admit(Step step) {
+    private void admit(Step step) throws InterruptedException {
+        boolean idle = running.isEmpty();
         while (running.size() < maxBatch && !waiting.isEmpty()) {
             admitOne(step, waiting.poll());
+        }
+        if (idle && !running.isEmpty()) {
+            admitBurst(step);
+        }
+    }
+
+    /**
+     * When nobody is decoding, admits the rest of a burst of arrivals before the first step.
+     * Requests often come in bursts (clients whose requests finished together send their next ones
+     * together, a few ms apart); a prefill that runs alone costs a forward of its own and leaves its
+     * sequence a step out of line with the others for the rest of its decoding, so the next round
+     * again starts with a lone prefill. Waits while arrivals keep coming at most
+     * {@value #BURST_GAP_MS} ms apart, {@value #BURST_MAX_MS} ms in all: a lone request's first
+     * token comes that much later, next to a prefill of tens of ms.
+     */
+    private void admitBurst(Step step) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BURST_MAX_MS);
+        while (running.size() < maxBatch) {
+            long left = Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(BURST_GAP_MS));
+            Sequence next = left > 0 ? waiting.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) {
+                return;
+            }
+            admitOne(step, next);
         }
     }
 
@@ -188,8 +237,11 @@ final class Scheduler {
             finish(s, RequestRecord.Outcome.CANCELLED);
             return;
         }
+        PolicyTable.Features features =
+                new PolicyTable.Features(s.sloClass(), PolicyTable.lengthBucket(s.prompt.length), signature.of(s.prompt));
         ModelVersion version = versions.current();
-        s.admit(version, version.cache().acquire(), new Detokenizer(step.model.tokenizer()));
+        s.admit(version, version.cache().acquire(), new Detokenizer(step.model.tokenizer()), features);
+        s.chooseRung();
         running.add(s);
         runningCount = running.size();
     }
@@ -213,26 +265,23 @@ final class Scheduler {
         }
     }
 
-    /** Sequences that can share one forward: same weights, and all prefilling or all decoding. */
-    private record Phase(ModelVersion version, boolean prefill) {}
-
     private void runStep(Step step) {
-        // Rows of one forward are padded to the longest; a prompt in a batch of one-token decode rows
-        // would make every row pay for the prompt's length, so prefill and decode run apart.
-        Map<Phase, List<Sequence>> phases = new LinkedHashMap<>();
-        for (Sequence s : running) {
-            phases.computeIfAbsent(new Phase(s.version(), s.feed().length > 1), v -> new ArrayList<>()).add(s);
-        }
+        // Only the current version's rows are measured: one sketch holds one plan's unit order.
+        ModelVersion current = versions.current();
+        int measuredTokens = running.stream().filter(s -> s.version() == current).mapToInt(s -> s.feed().length).sum();
         Instrumentation instrumentation = stats == null ? Instrumentation.OFF
-                : stats.forStep(step.model.model(), running.stream().mapToInt(s -> s.feed().length).sum());
+                : stats.forStep(step.model.model(), measuredTokens, current.elastic() == null ? null : current.id());
+        Map<StepGroups.Group, List<Sequence>> groups = StepGroups.of(running, instrumentation.active() ? current : null);
         List<Sequence> still = new ArrayList<>(running.size());
-        phases.forEach((phase, batch) -> still.addAll(runStep(step.decoder, phase.version(), batch, instrumentation)));
+        groups.forEach((group, batch) -> still.addAll(runStep(step.decoder, group, batch,
+                group.version() == current ? instrumentation : Instrumentation.OFF)));
         running.clear();
         running.addAll(still);
     }
 
-    /** One decoder step for the sequences of one version. @return those that go on */
-    private List<Sequence> runStep(BatchDecoder decoder, ModelVersion version, List<Sequence> batch, Instrumentation instrumentation) {
+    /** One decoder step for the sequences of one group. @return those that go on */
+    private List<Sequence> runStep(BatchDecoder decoder, StepGroups.Group group, List<Sequence> batch, Instrumentation instrumentation) {
+        ModelVersion version = group.version();
         int n = batch.size();
         int[] slots = new int[n];
         int[][] feeds = new int[n][];
@@ -243,7 +292,7 @@ final class Scheduler {
         KvCache cache = version.cache();
         float[][] logits;
         try {
-            logits = decoder.step(version.transformer(), cache, slots, feeds, instrumentation);
+            logits = decoder.step(group.model(), cache, slots, feeds, instrumentation);
         } catch (RuntimeException e) {
             LOG.error("decode step failed for {} sequences on version {}", n, version.id(), e);
             for (Sequence s : batch) {
@@ -271,7 +320,9 @@ final class Scheduler {
 
     private void finish(Sequence s, RequestRecord.Outcome outcome) {
         try {
-            listener.onCompleted(s.record(modelName, outcome));
+            RequestRecord record = s.record(modelName, outcome);
+            boolean done = outcome == RequestRecord.Outcome.STOP || outcome == RequestRecord.Outcome.LENGTH;
+            listener.onCompleted(sampling != null && done ? sampling.sample(s, record) : record);
         } catch (RuntimeException e) {
             LOG.warn("request listener failed", e);
         }

@@ -3,6 +3,8 @@ package dev.arborist.serving;
 import dev.arborist.model.gen.FinishReason;
 import dev.arborist.model.gen.Sampler;
 import dev.arborist.model.tokenizer.Detokenizer;
+import dev.arborist.policies.control.PolicyTable;
+import java.util.Arrays;
 
 /**
  * One request inside the scheduler: its prompt, sampling state, KV-cache slot and timings. Only
@@ -20,8 +22,11 @@ final class Sequence {
     private volatile boolean cancelled;
     private Detokenizer detokenizer;
     private ModelVersion version; // fixed at admission: the sequence finishes on it
+    private PolicyTable.Features features; // known from admission on
+    private int rung = ModelVersion.NO_RUNG; // the rung of its latest step; may change between steps
     private int slot = -1;
     private int generated;
+    private int[] tokens = new int[16]; // the generated ones, for the shadow score
     private int lastToken = -1;
     private long admittedNanos;
     private long firstTokenNanos;
@@ -50,11 +55,27 @@ final class Sequence {
         return cancelled;
     }
 
-    void admit(ModelVersion newVersion, int newSlot, Detokenizer newDetokenizer) {
+    void admit(ModelVersion newVersion, int newSlot, Detokenizer newDetokenizer, PolicyTable.Features newFeatures) {
         version = newVersion;
         slot = newSlot;
         detokenizer = newDetokenizer;
+        features = newFeatures;
         admittedNanos = System.nanoTime();
+    }
+
+    String sloClass() {
+        return sloClass;
+    }
+
+    /** Chooses the rung of the coming step from the version's current base rung, table and pin. @return it */
+    int chooseRung() {
+        rung = version.rungFor(features);
+        return rung;
+    }
+
+    /** The generated tokens so far (the end-of-sequence token is not one of them). */
+    int[] completion() {
+        return Arrays.copyOf(tokens, generated);
     }
 
     int slot() {
@@ -87,7 +108,10 @@ final class Sequence {
             firstTokenNanos = now;
         }
         lastTokenNanos = now;
-        generated++;
+        if (generated == tokens.length) {
+            tokens = Arrays.copyOf(tokens, generated * 2);
+        }
+        tokens[generated++] = token;
         lastToken = token;
         String delta = detokenizer.add(token);
         if (!delta.isEmpty()) {
@@ -104,7 +128,10 @@ final class Sequence {
         long now = System.nanoTime();
         long queued = admittedNanos == 0 ? now - submittedNanos : admittedNanos - submittedNanos;
         long ttft = generated == 0 ? -1 : firstTokenNanos - submittedNanos;
-        return new RequestRecord(id, model, outcome, prompt.length, generated, queued, ttft, now - submittedNanos, sloClass);
+        boolean laddered = version != null && rung != ModelVersion.NO_RUNG;
+        return new RequestRecord(id, model, outcome, prompt.length, generated, queued, ttft, now - submittedNanos, sloClass,
+                version == null ? null : version.planId(), laddered ? rung : null, laddered ? version.elastic().level(rung) : null,
+                features == null ? null : features.lengthBucket(), features == null ? null : features.signature(), null, null);
     }
 
     TokenSink.Usage usage() {

@@ -24,7 +24,8 @@ import java.util.function.IntSupplier;
 
 /**
  * The serving meters (names of DESIGN.md, Micrometer dots become Prometheus underscores) plus JVM
- * metrics, in one Prometheus registry. Thread-safe: the model thread records, the event loop scrapes.
+ * metrics, in one Prometheus registry; Vert.x's HTTP server meters join it (see
+ * {@link VertxHttpMetrics}). Thread-safe: the model thread records, the event loop scrapes.
  */
 public final class ServingMetrics implements RequestListener, AutoCloseable {
     // vLLM's buckets (seconds); inter-token also gets the 1-5 ms a tiny CPU model reaches.
@@ -44,6 +45,9 @@ public final class ServingMetrics implements RequestListener, AutoCloseable {
     private final AtomicReference<Double> sparsity = new AtomicReference<>(0.0);
     private final MultiGauge modelInfo = MultiGauge.builder("arborist.model.info")
             .description("1 for the plan now served (plan_id \"dense\" for the unpruned model)").register(registry);
+    private final AtomicReference<ModelVersion> served = new AtomicReference<>();
+    private final Counter rungChanges = Counter.builder("arborist.rung.changes")
+            .description("Base rung moves of the served elastic plan, in place (no reload, not a swap)").register(registry);
 
     public ServingMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -59,6 +63,19 @@ public final class ServingMetrics implements RequestListener, AutoCloseable {
         swaps("ok");
         swaps("rejected");
         Gauge.builder("arborist.model.sparsity", () -> sparsity.get()).description("Overall sparsity of the served version").register(registry);
+        Gauge.builder("arborist.model.rung", served, ServingMetrics::baseRung)
+                .description("Base ladder rung of the served elastic plan (requests run there unless the policy table or a pin says otherwise); 0 without a ladder")
+                .register(registry);
+    }
+
+    private static double baseRung(AtomicReference<ModelVersion> served) {
+        ModelVersion v = served.get();
+        return v == null || v.elastic() == null ? 0 : v.elastic().selector().baseRung();
+    }
+
+    private Counter levelRequests(int rung) {
+        return Counter.builder("arborist.level.requests").description("Finished requests of elastic plans by the ladder rung they finished at")
+                .tag("rung", Integer.toString(rung)).register(registry);
     }
 
     private static PrometheusMeterRegistry newRegistry() {
@@ -66,6 +83,7 @@ public final class ServingMetrics implements RequestListener, AutoCloseable {
         // promtool rejects two of Micrometer's processor meter names: process_cpu_time_ns_total (abbreviated
         // unit; process_cpu_usage stays) and the gauge system_cpu_count ("_count" is for histograms).
         registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+        registry.config().meterFilter(VertxHttpMetrics.boundedLabels()); // before any meter: filters only see later ones
         registry.config().meterFilter(new MeterFilter() {
             @Override
             public Meter.Id map(Meter.Id id) {
@@ -104,8 +122,14 @@ public final class ServingMetrics implements RequestListener, AutoCloseable {
 
     /** Points sparsity and model info at {@code now}. */
     void servingVersion(ModelVersion now) {
+        served.set(now);
         sparsity.set(now.sparsity());
         modelInfo.register(List.of(MultiGauge.Row.of(Tags.of("plan_id", now.id()), 1)), true);
+    }
+
+    /** The served elastic plan's base rung moved in place; the rung gauge reads it from the version. */
+    void rungChanged() {
+        rungChanges.increment();
     }
 
     /** Gauges over the scheduler's queues; they read the suppliers at scrape time. */
@@ -135,14 +159,17 @@ public final class ServingMetrics implements RequestListener, AutoCloseable {
         endToEnd.record(r.totalNanos(), TimeUnit.NANOSECONDS);
         promptTokens.increment(r.promptTokens());
         generationTokens.increment(r.generatedTokens());
+        if (r.rung() != null) {
+            levelRequests(r.rung()).increment();
+        }
     }
 
-    /** The Prometheus text exposition of every meter. */
-    /** The registry behind {@code /metrics}, for meters kept elsewhere (telemetry). */
+    /** The registry behind {@code /metrics}, for meters kept elsewhere (telemetry, Vert.x). */
     public MeterRegistry registry() {
         return registry;
     }
 
+    /** The Prometheus text exposition of every meter. */
     public String scrape() {
         return registry.scrape();
     }

@@ -41,24 +41,29 @@ public final class ServingServer {
         this.planLoader = planLoader;
     }
 
-    /** Starts on a Vert.x instance of its own, closed again by {@link #close()}. */
+    /**
+     * Starts on a Vert.x instance of its own, closed again by {@link #close()}. Its HTTP server
+     * meters ({@code vertx_http_server_*}) are in {@code /metrics} next to the serving ones.
+     */
     public static Future<ServingServer> start(ServingConfig config) {
-        Vertx vertx = Vertx.vertx();
-        return start(vertx, config, List.of(), true).onFailure(e -> vertx.close());
+        ServingMetrics metrics = new ServingMetrics();
+        Vertx vertx = VertxHttpMetrics.newVertx(metrics.registry());
+        return start(vertx, config, List.of(), true, metrics).onFailure(e -> vertx.close());
     }
 
     /**
-     * Starts on {@code vertx}, which the caller keeps.
+     * Starts on {@code vertx}, which the caller keeps. Vert.x's own meters are not in
+     * {@code /metrics} then: they belong to whoever built {@code vertx}.
      *
      * @param listeners told about every finished request, besides the metrics (and the Kafka
      *     telemetry when the config has it)
      */
     public static Future<ServingServer> start(Vertx vertx, ServingConfig config, List<RequestListener> listeners) {
-        return start(vertx, config, listeners, false);
+        return start(vertx, config, listeners, false, new ServingMetrics());
     }
 
-    private static Future<ServingServer> start(Vertx vertx, ServingConfig config, List<RequestListener> listeners, boolean ownsVertx) {
-        ServingMetrics metrics = new ServingMetrics();
+    private static Future<ServingServer> start(Vertx vertx, ServingConfig config, List<RequestListener> listeners, boolean ownsVertx,
+            ServingMetrics metrics) {
         TelemetryProducer telemetry = config.telemetry() == null ? null : new TelemetryProducer(config.telemetry(), metrics.registry());
         List<RequestListener> others = new ArrayList<>(listeners);
         if (telemetry != null) {
@@ -72,10 +77,11 @@ public final class ServingServer {
                 config.maxBatch(), config.queueCapacity(), metrics, all);
         if (telemetry != null) {
             scheduler.sampleStats(new StatsWindow(config.telemetry(), telemetry::onStats, Clock.systemUTC()));
+            scheduler.sampleRequests(config.telemetry().shadowEvery()); // prompts and shadow scores only matter to the agent
         }
         PlanLoader planLoader = new PlanLoader(scheduler, metrics);
         ModelUpdateConsumer updates = config.telemetry() == null ? null
-                : new ModelUpdateConsumer(config.telemetry(), planSwitch(scheduler, planLoader), metrics.registry());
+                : new ModelUpdateConsumer(config.telemetry(), planSwitch(planLoader, new RungControl(scheduler, metrics)), metrics.registry());
         KafkaLinks kafka = new KafkaLinks(telemetry, updates);
         ApiVerticle api = new ApiVerticle(scheduler, metrics, planLoader);
         return vertx.deployVerticle(api, new DeploymentOptions().setConfig(config.toJson()))
@@ -122,18 +128,27 @@ public final class ServingServer {
     }
 
     /** Plans announced on {@code arborist.models} go through the same loader as admin requests, checked against the event. */
-    private static ModelUpdateConsumer.PlanSwitch planSwitch(Scheduler scheduler, PlanLoader loader) {
+    private static ModelUpdateConsumer.PlanSwitch planSwitch(PlanLoader loader, RungControl rungs) {
         return new ModelUpdateConsumer.PlanSwitch() {
             @Override
             public String currentPlan() {
-                ModelVersions versions = scheduler.versions();
-                return versions == null ? null : versions.current().id();
+                try {
+                    return rungs.current().id();
+                } catch (ApiError notLoaded) {
+                    return null;
+                }
             }
 
             @Override
             public CompletableFuture<String> load(ModelUpdate update) {
                 PlanLoader.Expected expected = new PlanLoader.Expected(update.planId(), update.sha256(), update.baseSha256());
-                return loader.load(update.localPath(), expected).thenApply(ModelVersion::id);
+                int rung = update.rung() == null ? 0 : update.rung();
+                return loader.load(update.localPath(), expected, rung).thenApply(ModelVersion::id);
+            }
+
+            @Override
+            public Integer moveRung(String planId, int rung) {
+                return rungs.moveBaseRung(planId, rung);
             }
         };
     }

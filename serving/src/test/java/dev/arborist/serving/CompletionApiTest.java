@@ -29,7 +29,7 @@ class CompletionApiTest {
     @BeforeAll
     static void start(Vertx vertx, VertxTestContext test) throws Exception {
         ServingConfig config = ServingConfig.of(TinyModel.create(dir)).withPort(0).withLimits(4, 16, 1 << 20);
-        ServingServer.start(vertx, config, List.of())
+        ServingServer.start(config) // its own Vert.x, as the CLI runs it: Vert.x's HTTP meters are in /metrics
                 .compose(s -> s.ready().map(s))
                 .onComplete(test.succeeding(s -> {
                     server = s;
@@ -161,8 +161,27 @@ class CompletionApiTest {
                             "arborist_requests_running",
                             "arborist_requests_waiting",
                             "arborist_requests_total{status=\"length\"}",
-                            "jvm_memory_used_bytes");
+                            "jvm_memory_used_bytes",
+                            "vertx_http_server_requests_total{code=\"200\",method=\"POST\",route=\"/v1/completions\"}",
+                            "vertx_http_server_response_time_seconds_count{code=\"200\",method=\"POST\",route=\"/v1/completions\"}",
+                            "vertx_http_server_active_connections");
                     assertThat(Promtool.problems(text)).as("promtool check metrics").isEmpty();
+                    test.completeNow();
+                })));
+    }
+
+    @Test
+    @DisplayName("unknown paths and made-up methods add no series of their own to the Vert.x HTTP meters")
+    void boundedHttpLabels(VertxTestContext test) {
+        String path = "/no/such/path-" + System.nanoTime();
+        Future.all(http.get(path), http.client.request(io.vertx.core.http.HttpMethod.valueOf("FROB"), "/v1/models").send())
+                .compose(done -> http.get("/metrics"))
+                .onComplete(test.succeeding(r -> test.verify(() -> {
+                    String text = r.bodyAsString();
+                    assertThat(text).contains(
+                            "vertx_http_server_requests_total{code=\"404\",method=\"GET\",route=\"unmatched\"}",
+                            "vertx_http_server_requests_total{code=\"405\",method=\"OTHER\",route=\"unmatched\"}");
+                    assertThat(text).doesNotContain(path, "FROB");
                     test.completeNow();
                 })));
     }

@@ -185,6 +185,41 @@ class TelemetryTest {
         }
     }
 
+    @Test
+    @DisplayName("a broker stopped mid-serving: completions still answer, events beyond the buffer are dropped and counted, "
+            + "the link goes 0 then 1, and the buffered and new events arrive after a restart on the same port and log dir")
+    void brokerRestarts() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            ServingServer server = startServer(new TelemetryConfig(kafka.bootstrapServers(), "tiny-outage", "replica-a", 2));
+            Http http = new Http(vertx, server.port());
+            List<String> ids = new ArrayList<>();
+            ids.add(complete(http));
+            http.awaitMetrics("arborist_telemetry_sent_total 1.0", "arborist_telemetry_connected 1.0");
+
+            kafka.stop();
+            http.awaitMetrics("arborist_telemetry_connected 0.0"); // no traffic: the idle probe notices
+            for (int i = 0; i < 4; i++) {
+                ids.add(complete(http)); // the first two wait in the buffer of 2, the other two are dropped
+            }
+            http.awaitMetrics("arborist_telemetry_dropped_total 2.0", "arborist_telemetry_sent_total 1.0");
+
+            kafka.restart();
+            http.awaitMetrics("arborist_telemetry_connected 1.0", "arborist_telemetry_sent_total 3.0");
+            ids.add(complete(http));
+            http.awaitMetrics("arborist_telemetry_sent_total 4.0", "arborist_telemetry_dropped_total 2.0");
+            assertThat(consume(kafka.bootstrapServers(), 4)).extracting(r -> new JsonObject(r.value()).getString("request_id"))
+                    .containsExactly(ids.get(0), ids.get(1), ids.get(2), ids.get(5));
+            Http.await(server.close());
+        }
+    }
+
+    /** One short completion; returns its id once it answered 200. */
+    private static String complete(Http http) throws Exception {
+        HttpResponse<Buffer> response = Http.await(http.post("/v1/completions", Http.completion("the", 2)));
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.bodyAsJsonObject().getString("id");
+    }
+
     private static ServingServer startServer(TelemetryConfig telemetry) throws Exception {
         ServingConfig config = ServingConfig.of(model).withPort(0).withTelemetry(telemetry);
         ServingServer server = Http.await(ServingServer.start(vertx, config, List.of()));

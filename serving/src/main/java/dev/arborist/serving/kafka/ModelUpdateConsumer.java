@@ -4,10 +4,10 @@ import dev.arborist.events.Decision;
 import dev.arborist.events.DecisionLog;
 import dev.arborist.events.ModelUpdate;
 import dev.arborist.events.Topics;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * so every replica sees every update; the served plan lives in memory, so each (re)assignment
  * reads the topic from the beginning and, within a poll, only the last valid event of the
  * deployment counts (last value per key wins, as after compaction). Malformed events are counted
- * and skipped. Each load ends in a {@code swapped} or {@code swap-rejected} decision record.
+ * and skipped. Each load ends in a {@code swapped} or {@code swap-rejected} decision record. An
+ * update for the plan already served moves it to the update's rung in place (no reload): a
+ * {@code rung-changed} record, or {@code rung-rejected} for a rung the ladder lacks.
  */
 public final class ModelUpdateConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelUpdateConsumer.class);
@@ -51,8 +53,16 @@ public final class ModelUpdateConsumer implements AutoCloseable {
         /** The id of the plan served now. */
         String currentPlan();
 
-        /** Loads, verifies and switches to the plan; fails with the reason it was rejected. */
+        /** Loads, verifies and switches to the plan (at the update's rung); fails with the reason it was rejected. */
         CompletableFuture<String> load(ModelUpdate update);
+
+        /**
+         * Serves the plan already served at {@code rung}, in place.
+         *
+         * @return the rung it left; null when nothing changed (already there, or the plan has no ladder)
+         * @throws IllegalArgumentException if the rung is not on the plan's ladder
+         */
+        Integer moveRung(String planId, int rung);
     }
 
     private final TelemetryConfig config;
@@ -138,7 +148,8 @@ public final class ModelUpdateConsumer implements AutoCloseable {
 
     private void apply(ModelUpdate update) {
         if (update.planId().equals(plans.currentPlan())) {
-            return; // already served, e.g. re-read after a reassignment
+            moveRung(update); // already served: at most the rung changed (or it was re-read after a reassignment)
+            return;
         }
         try {
             CompletableFuture<String> load = plans.load(update);
@@ -154,6 +165,25 @@ public final class ModelUpdateConsumer implements AutoCloseable {
         } catch (IllegalArgumentException e) { // a uri this replica cannot read
             decisions.publish(swap("swap-rejected", update.planId(), e.getMessage()));
         }
+    }
+
+    /** An update without a rung asks for the plan's default, rung 0 (as a load does). */
+    private void moveRung(ModelUpdate update) {
+        int rung = update.rung() == null ? 0 : update.rung();
+        try {
+            Integer from = plans.moveRung(update.planId(), rung);
+            if (from != null) {
+                decisions.publish(rungMove("rung-changed", update, from, rung, update.reason()));
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn("rung {} of plan {} refused: {}", rung, update.planId(), e.getMessage());
+            decisions.publish(rungMove("rung-rejected", update, null, rung, e.getMessage()));
+        }
+    }
+
+    private Decision rungMove(String action, ModelUpdate update, Integer from, int to, String reason) {
+        return new Decision(config.deployment(), config.replica(), action, update.planId(), reason, from, to, null, null, null, null,
+                Instant.now().toString());
     }
 
     private static void waitFor(CompletableFuture<String> load) {

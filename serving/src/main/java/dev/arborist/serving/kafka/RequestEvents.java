@@ -1,6 +1,7 @@
 package dev.arborist.serving.kafka;
 
 import dev.arborist.events.RequestEvent;
+import dev.arborist.policies.elastic.LevelJson;
 import dev.arborist.serving.RequestRecord;
 import java.time.Instant;
 
@@ -14,16 +15,21 @@ final class RequestEvents {
     static RequestEvent of(RequestRecord r, String deployment, String replica, Instant finishedAt) {
         boolean hasFirstToken = r.firstTokenNanos() >= 0;
         return new RequestEvent(r.requestId(), replica, deployment,
-                null, null, null, // no plan id or level is attached to a record yet
+                r.planId(), r.rung(), r.level() == null ? null : LevelJson.encode(r.level()),
                 r.promptTokens(), r.generatedTokens(),
                 r.queuedNanos() / NANOS_PER_SECOND,
                 hasFirstToken ? r.firstTokenNanos() / NANOS_PER_SECOND : null,
                 meanInterToken(r),
                 r.totalNanos() / NANOS_PER_SECOND,
                 r.outcome().label(),
-                new RequestEvent.Features(r.promptTokens(), r.sloClass(), null, null),
-                null,
-                finishedAt.toString());
+                new RequestEvent.Features(r.promptTokens(), r.sloClass(), r.lengthBucket(), r.signature()),
+                shadow(r.shadow()),
+                finishedAt.toString(),
+                r.promptTokenIds());
+    }
+
+    private static RequestEvent.Shadow shadow(RequestRecord.Shadow s) {
+        return s == null ? null : new RequestEvent.Shadow(s.tokens(), s.levelLogLikelihood(), s.denseLogLikelihood());
     }
 
     /** Mean gap between tokens after the first; null with fewer than two tokens. */

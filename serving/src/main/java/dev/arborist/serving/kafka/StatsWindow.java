@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -23,12 +24,21 @@ import java.util.function.Consumer;
  * model thread calls it. Of the channel statistics only FFN_OUT (down-projection inputs) and
  * ATTN_OUT (output-projection inputs) are sent, which is what channel, head and expert importance
  * read, to keep events small.
+ *
+ * <p>An elastic plan runs importance-permuted weights, so its arrays are in the plan's unit order:
+ * the sketch names the plan ({@code plan_id}) for the agent to map them back. Sampled steps of an
+ * elastic plan run at full width (rung 0, see the scheduler), so the arrays are full width too. A
+ * window holds one unit order: when the measured plan changes, the window so far is sent early.
  */
 public final class StatsWindow implements AutoCloseable {
+    /** The rung sampled steps of an elastic plan run at: rung 0, the full (dense) level. */
+    private static final int FULL_RUNG = 0;
+
     private final TelemetryConfig config;
     private final Consumer<String> sink;
     private final Clock clock;
     private LanguageModel model; // the dense base, known once the model thread has loaded it
+    private String planId; // the elastic plan whose order this window's arrays follow; null: base order
     private ActivationStatistics stats;
     private Instant windowStart;
     private long steps;
@@ -42,13 +52,19 @@ public final class StatsWindow implements AutoCloseable {
     }
 
     /**
-     * @param tokens the real tokens the coming step feeds (prefill rows count every prompt token)
+     * @param tokens the real tokens the coming step feeds to the measured rows (prefill rows count every prompt token)
+     * @param measuredPlan the elastic plan the measured rows run (in its permuted order, at full width); null for base order
      * @return the instrumentation for this step: a collector for sampled steps, else {@link Instrumentation#OFF}
      */
-    public Instrumentation forStep(LanguageModel base, int tokens) {
+    public Instrumentation forStep(LanguageModel base, int tokens, String measuredPlan) {
         if (model == null) {
             model = base;
+            planId = measuredPlan;
             reset();
+        }
+        if (!Objects.equals(planId, measuredPlan)) {
+            sendAndReset(); // the arrays of two unit orders cannot be added up
+            planId = measuredPlan;
         }
         if (steps++ % config.sampleEvery() != 0) {
             return Instrumentation.OFF;
@@ -63,6 +79,10 @@ public final class StatsWindow implements AutoCloseable {
         if (model == null || Duration.between(windowStart, clock.instant()).compareTo(config.statsInterval()) < 0) {
             return;
         }
+        sendAndReset();
+    }
+
+    private void sendAndReset() {
         if (sampledSteps > 0) {
             sink.accept(snapshot(clock.instant()).encode());
         }
@@ -90,7 +110,7 @@ public final class StatsWindow implements AutoCloseable {
                     ffnOut(layer, moe ? c.numExperts() : 0), channels(layer, LinearSite.ATTN_OUT, -1)));
         }
         return new StatsSketch(config.deployment(), config.replica(), windowStart.toString(), end.toString(), config.sampleEvery(),
-                steps, sampledSteps, sampledTokens, moe ? c.expertsPerToken() : null, layers);
+                steps, sampledSteps, sampledTokens, moe ? c.expertsPerToken() : null, layers, planId, planId == null ? null : FULL_RUNG);
     }
 
     /** Sum of squares per FFN_OUT channel, per expert for MoE layers (expert -1: the dense FFN). */

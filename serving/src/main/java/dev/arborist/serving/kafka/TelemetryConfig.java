@@ -12,11 +12,15 @@ import java.time.Duration;
  * @param bufferCapacity events held while Kafka is slow or away; newer ones are dropped beyond it
  * @param sampleEvery one decode step in this many feeds the activation statistics
  * @param statsInterval how often an {@code arborist.stats.v1} sketch is sent
+ * @param shadowEvery one finished request in this many carries its prompt's tokens and, on an
+ *     elastic plan, a shadow score (two extra forwards on the model thread)
  */
-public record TelemetryConfig(String bootstrap, String deployment, String replica, int bufferCapacity, int sampleEvery, Duration statsInterval) {
+public record TelemetryConfig(String bootstrap, String deployment, String replica, int bufferCapacity, int sampleEvery, Duration statsInterval,
+        int shadowEvery) {
     public static final int DEFAULT_BUFFER = 10_000;
     public static final int DEFAULT_SAMPLE_EVERY = 8;
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(60);
+    public static final int DEFAULT_SHADOW_EVERY = 8;
 
     public TelemetryConfig {
         if (bootstrap == null || bootstrap.isBlank()) {
@@ -34,7 +38,15 @@ public record TelemetryConfig(String bootstrap, String deployment, String replic
         if (statsInterval == null || statsInterval.isNegative() || statsInterval.isZero()) {
             throw new IllegalArgumentException("statsInterval " + statsInterval + ": use a positive duration");
         }
+        if (shadowEvery < 1) {
+            throw new IllegalArgumentException("shadowEvery " + shadowEvery + ": use >= 1 (1 samples every request)");
+        }
         replica = replica == null || replica.isBlank() ? defaultReplica() : replica;
+    }
+
+    /** One request in {@value #DEFAULT_SHADOW_EVERY} sampled for a shadow score. */
+    public TelemetryConfig(String bootstrap, String deployment, String replica, int bufferCapacity, int sampleEvery, Duration statsInterval) {
+        this(bootstrap, deployment, replica, bufferCapacity, sampleEvery, statsInterval, DEFAULT_SHADOW_EVERY);
     }
 
     /** Default sampling: one step in {@value #DEFAULT_SAMPLE_EVERY}, a sketch a minute. */
@@ -47,23 +59,29 @@ public record TelemetryConfig(String bootstrap, String deployment, String replic
     }
 
     public TelemetryConfig withBufferCapacity(int capacity) {
-        return new TelemetryConfig(bootstrap, deployment, replica, capacity, sampleEvery, statsInterval);
+        return new TelemetryConfig(bootstrap, deployment, replica, capacity, sampleEvery, statsInterval, shadowEvery);
     }
 
     /** Instruments one step in {@code every} and sends a sketch each {@code interval}. */
     public TelemetryConfig withStats(int every, Duration interval) {
-        return new TelemetryConfig(bootstrap, deployment, replica, bufferCapacity, every, interval);
+        return new TelemetryConfig(bootstrap, deployment, replica, bufferCapacity, every, interval, shadowEvery);
+    }
+
+    /** Samples one finished request in {@code every} for its prompt tokens and a shadow score. */
+    public TelemetryConfig withShadowEvery(int every) {
+        return new TelemetryConfig(bootstrap, deployment, replica, bufferCapacity, sampleEvery, statsInterval, every);
     }
 
     public JsonObject toJson() {
         return new JsonObject().put("bootstrap", bootstrap).put("deployment", deployment).put("replica", replica)
-                .put("bufferCapacity", bufferCapacity).put("sampleEvery", sampleEvery).put("statsIntervalMs", statsInterval.toMillis());
+                .put("bufferCapacity", bufferCapacity).put("sampleEvery", sampleEvery).put("statsIntervalMs", statsInterval.toMillis()).put("shadowEvery", shadowEvery);
     }
 
     public static TelemetryConfig fromJson(JsonObject json) {
         return new TelemetryConfig(json.getString("bootstrap"), json.getString("deployment"), json.getString("replica"),
                 json.getInteger("bufferCapacity", DEFAULT_BUFFER), json.getInteger("sampleEvery", DEFAULT_SAMPLE_EVERY),
-                Duration.ofMillis(json.getLong("statsIntervalMs", DEFAULT_STATS_INTERVAL.toMillis())));
+                Duration.ofMillis(json.getLong("statsIntervalMs", DEFAULT_STATS_INTERVAL.toMillis())),
+                json.getInteger("shadowEvery", DEFAULT_SHADOW_EVERY));
     }
 
     private static String defaultReplica() {

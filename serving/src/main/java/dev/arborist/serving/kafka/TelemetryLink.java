@@ -1,7 +1,6 @@
 package dev.arborist.serving.kafka;
 
 import dev.arborist.events.Topics;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether Kafka is reachable, and the telemetry topics made sure of. {@link #connect()} probes the
  * cluster with an admin client and creates the topics that are missing; {@link #lost} marks the
- * link down after a failed delivery. Logs one line per change, not per retry.
+ * link down after a failed delivery, {@link #check} after a failed probe. Logs one line per change,
+ * not per retry.
  */
 final class TelemetryLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TelemetryLink.class);
@@ -59,6 +59,21 @@ final class TelemetryLink implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             return false;
+        }
+    }
+
+    /** Probes a link believed up and marks it lost when the cluster does not answer. */
+    void check() {
+        if (!connected) {
+            return;
+        }
+        try {
+            admin.describeCluster().clusterId().get(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            lost(e);
         }
     }
 

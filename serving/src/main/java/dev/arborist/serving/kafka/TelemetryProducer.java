@@ -1,7 +1,6 @@
 package dev.arborist.serving.kafka;
 
 import dev.arborist.events.Topics;
-
 import dev.arborist.serving.RequestListener;
 import dev.arborist.serving.RequestRecord;
 import io.micrometer.core.instrument.Counter;
@@ -29,9 +28,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@link #onCompleted} only offers the event to a bounded buffer (a full buffer drops it and
  * counts the drop); one thread of its own drains the buffer into the producer. Without a broker
  * the events wait in the buffer while the thread retries; it connects by itself when one appears.
+ * A broker that goes away is noticed by a failed delivery, or while idle by a probe every 5 s.
  */
 public final class TelemetryProducer implements RequestListener, AutoCloseable {
     private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration IDLE_CHECK = Duration.ofSeconds(5);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final TelemetryConfig config;
@@ -75,6 +76,7 @@ public final class TelemetryProducer implements RequestListener, AutoCloseable {
     }
 
     private void drain() {
+        long checked = System.nanoTime();
         while (!closed.get()) {
             if (!link.connected() && !link.connect()) {
                 sleep(RETRY);
@@ -84,6 +86,10 @@ public final class TelemetryProducer implements RequestListener, AutoCloseable {
                 ProducerRecord<String, String> event = buffer.poll(100, TimeUnit.MILLISECONDS);
                 if (event != null) {
                     send(event);
+                } else if (System.nanoTime() - checked > IDLE_CHECK.toNanos()) {
+                    // Without traffic no delivery fails, so only a probe notices a broker that went away.
+                    link.check();
+                    checked = System.nanoTime();
                 }
             } catch (InterruptedException e) {
                 break;
