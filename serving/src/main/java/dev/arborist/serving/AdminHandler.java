@@ -17,11 +17,13 @@ final class AdminHandler {
     private final byte[] token;
     private final PlanLoader loader;
     private final Scheduler scheduler;
+    private final AdminAudit audit;
 
-    AdminHandler(String token, PlanLoader loader, Scheduler scheduler) {
+    AdminHandler(String token, PlanLoader loader, Scheduler scheduler, AdminAudit audit) {
         this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.loader = loader;
         this.scheduler = scheduler;
+        this.audit = audit;
     }
 
     /** Lets only requests with the right bearer token through (compared in constant time). */
@@ -50,9 +52,11 @@ final class AdminHandler {
         }
         loader.load(dir).whenComplete((version, error) -> ctx.vertx().runOnContext(v -> {
             if (error == null) {
+                audit.swapped(version.id());
                 Responders.sendJson(ctx.response(), 200, state().put("plan_id", version.id()));
             } else {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                audit.rejected(dir, cause.getMessage() == null ? cause.toString() : cause.getMessage());
                 ctx.fail(cause instanceof ApiError api ? api : ApiError.internal("loading the plan failed: " + cause.getMessage()));
             }
         }));
@@ -60,6 +64,7 @@ final class AdminHandler {
 
     void rollback(RoutingContext ctx) {
         ModelVersion back = loader.rollback();
+        audit.rolledBack(back.id());
         Responders.sendJson(ctx.response(), 200, state().put("plan_id", back.id()));
     }
 

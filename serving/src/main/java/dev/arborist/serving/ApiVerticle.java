@@ -22,13 +22,15 @@ final class ApiVerticle extends VerticleBase {
     private final Scheduler scheduler;
     private final ServingMetrics metrics;
     private final PlanLoader planLoader;
+    private final AdminAudit audit;
     private ServingConfig config;
     private HttpServer server;
 
-    ApiVerticle(Scheduler scheduler, ServingMetrics metrics, PlanLoader planLoader) {
+    ApiVerticle(Scheduler scheduler, ServingMetrics metrics, PlanLoader planLoader, AdminAudit audit) {
         this.scheduler = scheduler;
         this.metrics = metrics;
         this.planLoader = planLoader;
+        this.audit = audit;
     }
 
     @Override
@@ -45,7 +47,7 @@ final class ApiVerticle extends VerticleBase {
         router.get("/health/ready").handler(this::ready);
         router.get("/metrics").handler(this::metrics);
         if (config.adminToken() != null) { // no token configured: no admin API at all (404)
-            AdminHandler admin = new AdminHandler(config.adminToken(), planLoader, scheduler);
+            AdminHandler admin = new AdminHandler(config.adminToken(), planLoader, scheduler, audit);
             router.route("/admin/*").handler(admin::authorize);
             router.post("/admin/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
             router.get("/admin/plan").handler(admin::plan);

@@ -58,6 +58,9 @@ final class PlanLoader implements AutoCloseable {
      * @param baseRung the rung an elastic plan's requests run at unless its policy table says sparser
      */
     CompletableFuture<ModelVersion> load(Path dir, Expected expected, int baseRung) {
+        if (!accepting()) {
+            return CompletableFuture.failedFuture(ApiError.unavailable("serving is shutting down; no plan is loaded"));
+        }
         return CompletableFuture.supplyAsync(() -> {
             long start = System.nanoTime();
             try {
@@ -162,8 +165,29 @@ final class PlanLoader implements AutoCloseable {
         }
     }
 
+    /** False once {@link #stop} was called. */
+    boolean accepting() {
+        return !executor.isShutdown();
+    }
+
+    /**
+     * Takes no new loads and completes once a load in progress has finished. A load is never cut
+     * short: interrupted half way it would read as a rejected plan, and its arrays hang off the
+     * base model that shutdown frees next.
+     */
+    CompletableFuture<Void> stop() {
+        executor.shutdown();
+        return CompletableFuture.runAsync(() -> {
+            try {
+                executor.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, runnable -> new Thread(runnable, "arborist-plan-loader-stop").start());
+    }
+
     @Override
     public void close() {
-        executor.shutdownNow();
+        stop().join();
     }
 }

@@ -1,5 +1,6 @@
 package dev.arborist.serving;
 
+import dev.arborist.events.DecisionLog;
 import dev.arborist.events.ModelUpdate;
 import dev.arborist.serving.kafka.ModelUpdateConsumer;
 import dev.arborist.serving.kafka.StatsWindow;
@@ -82,8 +83,11 @@ public final class ServingServer {
         PlanLoader planLoader = new PlanLoader(scheduler, metrics);
         ModelUpdateConsumer updates = config.telemetry() == null ? null
                 : new ModelUpdateConsumer(config.telemetry(), planSwitch(planLoader, new RungControl(scheduler, metrics)), metrics.registry());
-        KafkaLinks kafka = new KafkaLinks(telemetry, updates);
-        ApiVerticle api = new ApiVerticle(scheduler, metrics, planLoader);
+        AdminAudit audit = config.telemetry() == null ? AdminAudit.NONE : new AdminAudit(
+                new DecisionLog(config.telemetry().bootstrap(), "arborist-admin-" + config.telemetry().replica()),
+                config.telemetry().deployment(), config.telemetry().replica());
+        KafkaLinks kafka = new KafkaLinks(telemetry, updates, audit);
+        ApiVerticle api = new ApiVerticle(scheduler, metrics, planLoader, audit);
         return vertx.deployVerticle(api, new DeploymentOptions().setConfig(config.toJson()))
                 .onSuccess(id -> {
                     scheduler.start();
@@ -109,8 +113,9 @@ public final class ServingServer {
 
     /** Stops taking requests, lets the running ones finish (up to the drain timeout), then shuts down. */
     public Future<Void> close() {
-        planLoader.close(); // no swap starts during the drain
-        Future<Void> drained = Future.fromCompletionStage(scheduler.drain(config.drainTimeout()), vertx.getOrCreateContext());
+        // No swap starts during the drain, and one in progress finishes before the model it reads is freed.
+        Future<Void> drained = Future.fromCompletionStage(planLoader.stop().thenCompose(v -> scheduler.drain(config.drainTimeout())),
+                vertx.getOrCreateContext());
         // Telemetry closes after the drain so the last requests' events go out; it blocks, so off the event loop.
         Future<Void> stopped = drained.compose(v -> vertx.undeploy(deploymentId))
                 .eventually(() -> vertx.executeBlocking(() -> {
@@ -150,11 +155,16 @@ public final class ServingServer {
             public Integer moveRung(String planId, int rung) {
                 return rungs.moveBaseRung(planId, rung);
             }
+
+            @Override
+            public boolean accepting() {
+                return loader.accepting();
+            }
         };
     }
 
     /** The Kafka side: request telemetry out, model updates in; both null without a Kafka bootstrap. */
-    private record KafkaLinks(TelemetryProducer telemetry, ModelUpdateConsumer updates) {
+    private record KafkaLinks(TelemetryProducer telemetry, ModelUpdateConsumer updates, AdminAudit audit) {
         void followModelUpdates() {
             if (updates != null) {
                 updates.start();
@@ -169,6 +179,7 @@ public final class ServingServer {
             if (telemetry != null) {
                 telemetry.close();
             }
+            audit.close();
         }
     }
 }

@@ -68,6 +68,15 @@ public record PlanArtifact(PlanManifest manifest, PruningPlan plan) {
         }
     }
 
+    /** The plan id a directory's manifest names, for reporting on an artifact that failed to load; empty when unreadable. */
+    public static java.util.Optional<String> declaredId(Path dir) {
+        try {
+            return java.util.Optional.of(PlanManifest.read(dir.resolve(MANIFEST_FILE)).planId());
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private static void verifyFiles(Path dir, PlanManifest manifest) {
         if (!manifest.planId().equals(manifest.files().get(PLAN_FILE))) {
             throw new PlanFormatException(dir.resolve(MANIFEST_FILE) + ": plan id " + manifest.planId()

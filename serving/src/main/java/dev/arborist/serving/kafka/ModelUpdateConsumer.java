@@ -63,6 +63,9 @@ public final class ModelUpdateConsumer implements AutoCloseable {
          * @throws IllegalArgumentException if the rung is not on the plan's ladder
          */
         Integer moveRung(String planId, int rung);
+
+        /** False once serving is shutting down: a load refused then says nothing about the plan. */
+        boolean accepting();
     }
 
     private final TelemetryConfig config;
@@ -161,6 +164,10 @@ public final class ModelUpdateConsumer implements AutoCloseable {
             }
         } catch (CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (closed || !plans.accepting()) {
+                LOG.info("plan {} not loaded: serving is shutting down", update.planId()); // not a verdict on the plan
+                return;
+            }
             decisions.publish(swap("swap-rejected", update.planId(), cause.getMessage() == null ? cause.toString() : cause.getMessage()));
         } catch (IllegalArgumentException e) { // a uri this replica cannot read
             decisions.publish(swap("swap-rejected", update.planId(), e.getMessage()));
