@@ -6,10 +6,11 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /** Durations as people write them: 500ms, 10s, 2m, 1h, or ISO-8601 (PT10S). */
 final class DurationConverter implements ITypeConverter<Duration> {
-    private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     @Override
     public Duration convert(String value) {
@@ -26,7 +27,7 @@ final class DurationConverter implements ITypeConverter<Duration> {
         try {
             return Duration.parse(value.trim());
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + value + "' is not a duration: use e.g. 500ms, 10s, 2m or PT10S");
+            throw new TypeConversionException("'" + value + "' is not a duration: use e.g. 500ms, 10s, 2m, 1h or PT10S");
         }
     }
 }

@@ -9,11 +9,9 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -155,30 +153,6 @@ final class ServeCommand implements Callable<Integer> {
         private static void requireName(String option, String value) {
             if (!NAME.matcher(value).matches()) {
                 throw new IllegalArgumentException(option + " '" + value + "': use 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit");
-            }
-        }
-    }
-
-    /** Accepts 10s, 500ms, 2m, 1h and ISO-8601 durations (PT10S). */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-
-        @Override
-        public Duration convert(String value) {
-            Matcher m = SHORT.matcher(value);
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    default -> Duration.ofHours(n);
-                };
-            }
-            try {
-                return Duration.parse(value);
-            } catch (DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration: use e.g. 10s, 500ms, 2m, 1h or PT10S");
             }
         }
     }

@@ -33,7 +33,7 @@ class AgentCommandTest {
 
         CliFixture.Run words = agent(model, "--window", "ten seconds");
         assertThat(words.exitCode()).isEqualTo(2);
-        assertThat(words.err()).contains("'ten seconds' is not a duration: use e.g. 500ms, 10s, 2m or PT10S");
+        assertThat(words.err()).contains("'ten seconds' is not a duration: use e.g. 500ms, 10s, 2m, 1h or PT10S");
 
         CliFixture.Run port = agent(model, "--metrics-port", "70000");
         assertThat(port.exitCode()).isEqualTo(2);

@@ -33,7 +33,7 @@ class ServeCommandTest {
         assertRefused(new String[] {"serve", broker, "--stats-sample-every", "0"}, "--stats-sample-every must be at least 1");
         assertRefused(new String[] {"serve", broker, "--stats-interval", "0s"}, "--stats-interval must be positive");
         assertRefused(new String[] {"serve", broker, "--stats-interval", "-PT5S"}, "--stats-interval must be positive");
-        assertRefused(new String[] {"serve", broker, "--stats-interval", "10x"}, "'10x' is not a duration: use e.g. 10s");
+        assertRefused(new String[] {"serve", broker, "--stats-interval", "10x"}, "'10x' is not a duration: use e.g. 500ms, 10s");
         assertRefused(new String[] {"serve", broker, "--stats-sample-every", "often"}, "--stats-sample-every");
         assertRefused(new String[] {"serve", broker, "--replica", "pod 1"}, "--replica 'pod 1': use 1 to 63 letters");
         assertRefused(new String[] {"serve", broker, "--deployment", "-prod"}, "--deployment '-prod'");
