@@ -60,8 +60,9 @@ public final class ServingBench {
         double[] withPrefill = new double[rounds];
         double[] ratio = new double[rounds];
         for (int r = 0; r < rounds; r++) {
-            decode[r] = raw.decodeTokensPerSecond(BATCH, RAW_PROMPT, tokens, r + 1);
-            double prefillSeconds = BATCH * RAW_PROMPT / raw.prefillTokensPerSecond(BATCH, RAW_PROMPT, r + 1);
+            long seed = r + 1;
+            decode[r] = Stats.median(3, () -> raw.decodeTokensPerSecond(BATCH, RAW_PROMPT, tokens, seed)); // one run is only ~1 s
+            double prefillSeconds = BATCH * RAW_PROMPT / Stats.median(3, () -> raw.prefillTokensPerSecond(BATCH, RAW_PROMPT, seed));
             withPrefill[r] = BATCH * tokens / (prefillSeconds + BATCH * tokens / decode[r]);
             http[r] = ServingLoad.Summary.of(load.fixed(BATCH, perClient), tokens).tokensPerSecond();
             ratio[r] = http[r] / decode[r];

@@ -62,21 +62,32 @@ public final class SwapsBench {
             AtomicBoolean going = new AtomicBoolean(true);
             long loadStart = System.nanoTime();
             CompletableFuture<List<ServingLoad.Call>> calls = CompletableFuture.supplyAsync(() -> runLoad(load, going));
-            Thread.sleep((long) (steady * 1000));
-            long swapsStart = System.nanoTime();
-            List<Swap> done = new ArrayList<>();
-            for (int i = 0; i < swaps; i++) {
-                long slot = swapsStart + (long) (i * swapEvery * 1e9);
-                Thread.sleep(Math.max(0, (slot - System.nanoTime()) / 1_000_000));
-                done.add(admin.swap(plans.get(i % plans.size())));
+            try {
+                Thread.sleep((long) (steady * 1000));
+                long swapsStart = System.nanoTime();
+                List<Swap> done = swapEvery(admin, plans, swaps, swapEvery);
+                long swapsEnd = System.nanoTime();
+                Thread.sleep((long) (swapEvery * 1000)); // the load goes on a little after the last swap
+                going.set(false);
+                report(done, calls.get(), loadStart + (long) (WARM_UP_SECONDS * 1e9), swapsStart, swapsEnd, tokens);
+            } finally {
+                going.set(false); // a failed swap must not leave the clients running
             }
-            long swapsEnd = System.nanoTime();
-            Thread.sleep((long) (swapEvery * 1000)); // the load goes on a little after the last swap
-            going.set(false);
-            report(done, calls.get(), loadStart + (long) (WARM_UP_SECONDS * 1e9), swapsStart, swapsEnd, tokens);
         } finally {
             server.close().toCompletionStage().toCompletableFuture().get();
         }
+    }
+
+    /** {@code count} swaps, alternating between the plans, one each {@code everySeconds} from now. */
+    private static List<Swap> swapEvery(Admin admin, List<Path> plans, int count, double everySeconds) throws Exception {
+        long start = System.nanoTime();
+        List<Swap> done = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long slot = start + (long) (i * everySeconds * 1e9);
+            Thread.sleep(Math.max(0, (slot - System.nanoTime()) / 1_000_000));
+            done.add(admin.swap(plans.get(i % plans.size())));
+        }
+        return done;
     }
 
     private static List<ServingLoad.Call> runLoad(ServingLoad load, AtomicBoolean going) {

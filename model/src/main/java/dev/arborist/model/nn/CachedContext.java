@@ -67,7 +67,7 @@ public final class CachedContext extends ForwardContext {
             slotIds[i] = slots[i];
         }
         this.slotRows = new NDIndex("{}", manager.create(slotIds));
-        this.window = new NDIndex().addAllDim().addAllDim().addSliceDim(0, s); // (B, nkv, S, hs): the longest row's keys
+        this.window = new NDIndex().addAllDim().addAllDim().addSliceDim(0, s); // (slots, nkv, S, hs): up to the longest row's keys
         this.positions = manager.create(pos, new Shape(b, t));
         this.mask = manager.create(m, new Shape(b, 1, t, s));
         this.validRows = real == b * t ? null : valid;
@@ -99,7 +99,8 @@ public final class CachedContext extends ForwardContext {
     @Override
     public NDList keysValues(int layer, NDArray k, NDArray v) {
         storeKeysValues(layer, k, v);
-        return new NDList(cache.keys(layer).get(slotRows).get(window), cache.values(layer).get(slotRows).get(window));
+        // Slice the first S positions (a view) before gathering the batch's slots, so the gather copies S positions, not the capacity.
+        return new NDList(cache.keys(layer).get(window).get(slotRows), cache.values(layer).get(window).get(slotRows));
     }
 
     @Override
