@@ -1,5 +1,6 @@
 package dev.arborist.cli;
 
+import dev.arborist.cli.demo.Baseline;
 import dev.arborist.cli.demo.DemoReport;
 import dev.arborist.cli.demo.DemoRun;
 import dev.arborist.cli.demo.Scenario;
@@ -27,6 +28,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", defaultValue = "load-step", description = "load-step, domain-shift or steady (default: ${DEFAULT-VALUE}).")
     String scenario;
+
+    @Option(names = "--baseline", defaultValue = "agent",
+            description = "Who picks the served rung: agent, or dense / sparsest to pin every request to rung 0 / the ladder's last rung "
+                    + "through serving's admin API while the agent still runs (default: ${DEFAULT-VALUE}).")
+    String baseline;
 
     @Option(names = "--duration", defaultValue = "3m", converter = DurationConverter.class,
             description = "How long the scenario's traffic runs, after calibration (default: ${DEFAULT-VALUE}).")
@@ -75,9 +81,10 @@ final class DemoCommand implements Callable<Integer> {
         try {
             DemoReport result = run.run();
             Path chart = result.write(report);
-            System.err.printf(Locale.ROOT, "arborist demo: %d requests, %d failed, %d swaps; p95 within SLO in %.0f%% of windows "
-                            + "(%.0f%% after convergence); report %s, chart %s%n", result.requests(), result.failedRequests(), result.swaps(),
-                    100 * result.sloAttainment(), 100 * result.sloAttainmentAfterConvergence(), report, chart);
+            System.err.printf(Locale.ROOT, "arborist demo (%s): %d requests, %d failed, %d swaps, %d rung changes; p95 within SLO in %.0f%% "
+                            + "of windows (%.0f%% after convergence); mean perplexity ratio %.3f; report %s, chart %s%n",
+                    result.baseline().label(), result.requests(), result.failedRequests(), result.swaps(), result.rungChanges(),
+                    100 * result.sloAttainment(), 100 * result.sloAttainmentAfterConvergence(), result.meanPerplexityRatio(), report, chart);
             return 0;
         } finally {
             finished.set(true);
@@ -103,7 +110,8 @@ final class DemoCommand implements Callable<Integer> {
         require(slo == null || slo > 0, "--slo must be positive");
         require(qualityBudget > 0 && qualityBudget < 10, "--quality-budget must be in (0, 10), e.g. 0.15 for +15%");
         require(maxTokens >= 1 && maxTokens <= 256, "--max-tokens must be in 1..256");
-        return new DemoRun.Settings(model.model, Scenario.of(scenario), duration, port, agentPort, window, rate, slo, qualityBudget, maxTokens, seed, false);
+        return new DemoRun.Settings(model.model, Scenario.of(scenario), duration, port, agentPort, window, rate, slo, qualityBudget, maxTokens, seed, false,
+                Baseline.of(baseline));
     }
 
     private static void require(boolean ok, String message) {

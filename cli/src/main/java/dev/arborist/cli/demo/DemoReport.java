@@ -4,40 +4,45 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.awt.BasicStroke;
-import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The demo's result: a JSON report (the fields a CI job or a person compares between runs) and a
- * PNG beside it showing p95 latency against the SLO, with the rung the agent chose, over time.
+ * PNG beside it showing p95 latency against the SLO, with the rung served, over time.
+ *
+ * @param baseline who picked the served rung: the agent, or a pin to dense or to the sparsest rung
+ * @param baseRate requests per second at load 1 (calibrated or given)
+ * @param swaps plan swaps serving made (the agent's plans, also under a baseline's pin)
+ * @param rungChanges in-place base-rung moves serving made ({@code arborist_rung_changes_total}); under a pin
+ *     they are the agent's moves, which the pin overrides
+ * @param meanPerplexityRatio mean over the windows of the served rung's held-out perplexity ratio to dense
+ * @param finalPerplexityRatio the agent's last verified perplexity ratio (of its own rung)
  */
-public record DemoReport(String scenario, double durationSeconds, long requests, long failedRequests, long swaps,
-        double sloSeconds, double sloAttainment, double sloAttainmentAfterConvergence, double convergenceSeconds,
-        double finalPerplexityRatio, long driftEvents, List<Timeline.Point> timeline) {
+public record DemoReport(String scenario, Baseline baseline, double durationSeconds, double baseRate, long requests, long failedRequests,
+        long swaps, long rungChanges, double sloSeconds, double sloAttainment, double sloAttainmentAfterConvergence,
+        double convergenceSeconds, double finalPerplexityRatio, double meanPerplexityRatio, long driftEvents, List<Timeline.Point> timeline) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public ObjectNode toJson() {
         ObjectNode root = JSON.createObjectNode()
                 .put("scenario", scenario)
+                .put("baseline", baseline.label())
                 .put("duration_seconds", durationSeconds)
+                .put("base_rate", baseRate)
                 .put("requests", requests)
                 .put("failed_requests", failedRequests)
                 .put("swaps", swaps)
+                .put("rung_changes", rungChanges)
                 .put("slo_p95_e2e_seconds", sloSeconds);
         number(root, "slo_attainment", sloAttainment);
         number(root, "slo_attainment_after_convergence", sloAttainmentAfterConvergence);
         number(root, "convergence_seconds", convergenceSeconds);
         number(root, "final_perplexity_ratio", finalPerplexityRatio);
+        number(root, "mean_perplexity_ratio", meanPerplexityRatio);
         root.put("drift_events", driftEvents);
         ArrayNode points = root.putArray("timeline");
         for (Timeline.Point p : timeline) {
@@ -58,31 +63,9 @@ public record DemoReport(String scenario, double durationSeconds, long requests,
         Files.writeString(file, JSON.writeValueAsString(toJson()) + "\n");
         String name = file.getFileName().toString();
         Path png = parent.resolve((name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".png");
-        BitmapEncoder.saveBitmap(chart(), png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        new LatencyChart("arborist demo: " + scenario + ", " + baseline.label() + " (p95 within SLO in " + percent(sloAttainment) + " of windows)")
+                .p95("p95 e2e", timeline).slo(timeline).rung("rung (0 = dense)", timeline).save(png);
         return png;
-    }
-
-    private XYChart chart() {
-        XYChart chart = new XYChartBuilder().width(1000).height(560)
-                .title("arborist demo: " + scenario + " (p95 within SLO in " + percent(sloAttainment) + " of windows)")
-                .xAxisTitle("seconds").yAxisTitle("p95 end-to-end latency (s)").build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
-        List<Timeline.Point> measured = timeline.stream().filter(p -> !Double.isNaN(p.p95Seconds())).toList();
-        if (measured.isEmpty()) {
-            return chart;
-        }
-        double[] t = measured.stream().mapToDouble(Timeline.Point::endSeconds).toArray();
-        chart.addSeries("p95 e2e", t, measured.stream().mapToDouble(Timeline.Point::p95Seconds).toArray()).setMarker(SeriesMarkers.CIRCLE);
-        XYSeries slo = chart.addSeries("SLO", t, measured.stream().mapToDouble(Timeline.Point::sloSeconds).toArray());
-        slo.setMarker(SeriesMarkers.NONE);
-        slo.setLineColor(Color.RED);
-        slo.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f));
-        XYSeries rung = chart.addSeries("rung (0 = dense)", t, measured.stream().mapToDouble(Timeline.Point::rung).toArray());
-        rung.setYAxisGroup(1);
-        rung.setMarker(SeriesMarkers.NONE);
-        rung.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
-        chart.setYAxisGroupTitle(1, "rung");
-        return chart;
     }
 
     private static String percent(double share) {

@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -30,16 +32,29 @@ import java.util.stream.Stream;
  * agent and open-loop HTTP traffic, in this JVM. It calibrates the load and the SLO on this
  * machine first (dense capacity, then dense p95 at the base load), so the scenario means the same
  * thing on a fast and a slow machine; then it drives the scenario, sampling one timeline point
- * per control window from the clients and from the two /metrics endpoints.
+ * per control window from the clients and from the two /metrics endpoints. A baseline run pins
+ * serving to dense or to the sparsest rung through the admin API while the agent runs as usual.
  */
 public final class DemoRun implements AutoCloseable {
     /**
      * @param baseRate requests per second at load 1; null: a share of the measured dense capacity
      * @param sloSeconds the e2e p95 target; null: a multiple of the dense p95 measured at the base rate
      * @param quickBuilds plan builds measure fewer windows (tests); the demo measures properly
+     * @param baseline who picks the served rung: the agent, or a pin to dense or to the sparsest rung
      */
     public record Settings(Path modelDir, Scenario scenario, Duration duration, int servingPort, int agentPort, Duration window,
-            Double baseRate, Double sloSeconds, double qualityBudget, int maxTokens, long seed, boolean quickBuilds) {
+            Double baseRate, Double sloSeconds, double qualityBudget, int maxTokens, long seed, boolean quickBuilds, Baseline baseline) {
+
+        public Settings withBaseline(Baseline newBaseline) {
+            return new Settings(modelDir, scenario, duration, servingPort, agentPort, window, baseRate, sloSeconds, qualityBudget, maxTokens,
+                    seed, quickBuilds, newBaseline);
+        }
+
+        /** The same run at a given load and SLO, e.g. those another run calibrated, so that runs compare. */
+        public Settings withLoad(double newBaseRate, double newSloSeconds) {
+            return new Settings(modelDir, scenario, duration, servingPort, agentPort, window, newBaseRate, newSloSeconds, qualityBudget,
+                    maxTokens, seed, quickBuilds, baseline);
+        }
     }
 
     /** Base load as a share of dense capacity: doubled, it overloads dense but not a 1.5x rung. */
@@ -54,6 +69,8 @@ public final class DemoRun implements AutoCloseable {
     private final Path workDir;
     private final List<AutoCloseable> running = new ArrayList<>(); // closed in reverse order
     private final HttpClient http = HttpClient.newHttpClient();
+    /** Serving's admin token, random per run: only this process pins rungs. */
+    private final String adminToken = UUID.randomUUID().toString();
     private volatile TrafficGenerator traffic;
 
     private DemoRun(Settings settings, Consumer<String> status, Path workDir) {
@@ -85,15 +102,21 @@ public final class DemoRun implements AutoCloseable {
         Agent agent = startAgent(kafka.bootstrapServers(), slo);
         URI agentMetrics = URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics");
         awaitFirstPlan(servingUri, agent);
+        BaselinePin pin = new BaselinePin(http, servingUri, adminToken, settings.baseline(), status);
         Sampler sampler = new Sampler(http, servingUri.resolve("/metrics"), agentMetrics);
         Timeline timeline = new Timeline();
-        List<TrafficGenerator.Result> results = drive(servingUri, model, baseRate, slo, sampler, timeline);
-        return report(timeline, results, sampler.totals(), slo, DecisionTally.driftRebuilds(kafka.bootstrapServers(), DEPLOYMENT));
+        List<TrafficGenerator.Result> results = drive(servingUri, model, baseRate, slo, sampler, timeline, pin);
+        // the served rung's quality is looked up in the ladder of the plan served at the end: a rebuilt
+        // plan's rungs may differ slightly from the earlier plans' (same budgets, other statistics)
+        List<Double> ratios = pin.levels().perplexityRatios();
+        return report(timeline, results, sampler.totals(), baseRate, slo, timeline.meanPerplexityRatio(ratios),
+                DecisionTally.driftRebuilds(kafka.bootstrapServers(), DEPLOYMENT));
     }
 
     private ServingServer startServing(String bootstrap) throws Exception {
         TelemetryConfig telemetry = TelemetryConfig.of(bootstrap, DEPLOYMENT).withStats(4, settings.window());
-        ServingConfig config = ServingConfig.of(settings.modelDir()).withPort(settings.servingPort()).withTelemetry(telemetry);
+        ServingConfig config = ServingConfig.of(settings.modelDir()).withPort(settings.servingPort()).withTelemetry(telemetry)
+                .withAdminToken(adminToken);
         ServingServer server = ServingServer.start(config).toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
         running.add(0, () -> server.close().toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES));
         server.ready().toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
@@ -132,27 +155,33 @@ public final class DemoRun implements AutoCloseable {
         throw new IllegalStateException("serving did not receive a plan from the agent within " + PLAN_TIMEOUT.toMinutes() + " minutes");
     }
 
-    /** Runs the scenario's traffic, adding a point to {@code timeline} per window; returns every request's result. */
-    private List<TrafficGenerator.Result> drive(URI servingUri, String model, double baseRate, double slo, Sampler sampler, Timeline timeline)
-            throws Exception {
+    /**
+     * Runs the scenario's traffic, adding a point to {@code timeline} per window; returns every request's result.
+     * Every second it checks the baseline's pin, so a plan the agent publishes meanwhile is pinned too.
+     */
+    private List<TrafficGenerator.Result> drive(URI servingUri, String model, double baseRate, double slo, Sampler sampler, Timeline timeline,
+            BaselinePin pin) throws Exception {
         ConcurrentLinkedQueue<TrafficGenerator.Result> finished = new ConcurrentLinkedQueue<>();
         List<TrafficGenerator.Result> all = new ArrayList<>();
         traffic = new TrafficGenerator(servingUri, model, PromptPool.from(settings.modelDir().resolve("eval.txt")), settings.scenario(),
                 baseRate, settings.maxTokens(), settings.duration(), settings.seed(), finished::add);
-        status.accept("scenario " + settings.scenario().label() + " for " + settings.duration().toSeconds() + " s");
+        status.accept("scenario " + settings.scenario().label() + " for " + settings.duration().toSeconds() + " s, rung picked by "
+                + (settings.baseline() == Baseline.AGENT ? "the agent" : "the " + settings.baseline().label() + " baseline's pin"));
+        OptionalInt pinned = pin.hold(); // before the first request: the first plan is pinned from the start
         long start = System.nanoTime();
         traffic.start();
         double windowSeconds = settings.window().toMillis() / 1000.0;
         double nextPoint = windowSeconds;
         while (true) {
             Thread.sleep(1000);
+            pinned = hold(pin, pinned);
             double t = (System.nanoTime() - start) / 1e9;
             boolean over = t >= settings.duration().toSeconds() && traffic.inFlight() == 0
                     || t >= settings.duration().toSeconds() + 60; // in-flight stragglers get a minute
             if (t >= nextPoint || over) {
                 List<TrafficGenerator.Result> window = drain(finished);
                 all.addAll(window);
-                Timeline.Point point = sampler.point(t, traffic.offeredRate(), window, slo);
+                Timeline.Point point = sampler.point(t, traffic.offeredRate(), window, slo, pinned);
                 timeline.add(point);
                 status.accept(statusLine(point));
                 nextPoint += windowSeconds;
@@ -164,13 +193,25 @@ public final class DemoRun implements AutoCloseable {
         return all;
     }
 
-    private DemoReport report(Timeline timeline, List<TrafficGenerator.Result> all, Sampler.Totals totals, double slo, long driftRebuilds) {
+    /** A failed check keeps the last pin (serving slow to answer); the next second checks again. */
+    private OptionalInt hold(BaselinePin pin, OptionalInt last) throws InterruptedException {
+        try {
+            return pin.hold();
+        } catch (IOException e) {
+            status.accept("could not check the baseline's pin, retrying: " + e.getMessage());
+            return last;
+        }
+    }
+
+    private DemoReport report(Timeline timeline, List<TrafficGenerator.Result> all, Sampler.Totals totals, double baseRate, double slo,
+            double meanPerplexityRatio, long driftRebuilds) {
         double seconds = settings.duration().toSeconds();
         List<Double> changes = settings.scenario().changePoints().stream().map(p -> p * seconds).toList();
         double convergence = changes.stream().mapToDouble(timeline::convergenceSeconds).max().orElse(Double.NaN);
-        return new DemoReport(settings.scenario().label(), seconds, all.size(), all.stream().filter(r -> !r.ok()).count(),
-                Math.round(totals.swaps()), slo, timeline.attainment(), timeline.attainmentAfterConvergence(changes), convergence,
-                totals.qualityRatio(), driftRebuilds, timeline.points());
+        return new DemoReport(settings.scenario().label(), settings.baseline(), seconds, baseRate, all.size(),
+                all.stream().filter(r -> !r.ok()).count(), Math.round(totals.swaps()), Math.round(totals.rungChanges()), slo,
+                timeline.attainment(), timeline.attainmentAfterConvergence(changes), convergence, totals.qualityRatio(), meanPerplexityRatio,
+                driftRebuilds, timeline.points());
     }
 
     private static List<TrafficGenerator.Result> drain(ConcurrentLinkedQueue<TrafficGenerator.Result> queue) {

@@ -5,14 +5,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * Turns one control window into a timeline point: client-side latencies of the requests that
  * finished in it, plus what serving's and the agent's /metrics say right now.
  */
 final class Sampler {
-    /** What the run ends with: swaps serving made, the agent's last verified quality, its rebuild decisions. */
-    record Totals(double swaps, double qualityRatio) {
+    /** What the run ends with: swaps and in-place rung moves serving made, the agent's last verified quality. */
+    record Totals(double swaps, double rungChanges, double qualityRatio) {
     }
 
     private static final Map<String, String> DEPLOYMENT = Map.of("deployment", DemoRun.DEPLOYMENT);
@@ -29,17 +30,21 @@ final class Sampler {
         this.agentMetrics = agentMetrics;
     }
 
-    Timeline.Point point(double t, double offeredRate, List<TrafficGenerator.Result> finished, double slo) throws InterruptedException {
+    /** @param pinned the rung a baseline pins serving to; empty when the agent's rung is served */
+    Timeline.Point point(double t, double offeredRate, List<TrafficGenerator.Result> finished, double slo, OptionalInt pinned)
+            throws InterruptedException {
         scrape();
         List<Double> ok = finished.stream().filter(TrafficGenerator.Result::ok).map(TrafficGenerator.Result::e2eSeconds).toList();
+        int rung = pinned.isPresent() ? pinned.getAsInt() : (int) agent("arborist_agent_rung", -1);
         return new Timeline.Point(t, offeredRate, ok.size(), finished.size() - ok.size(), Quantiles.p95(ok), slo,
-                (int) agent("arborist_agent_rung", -1), agent("arborist_agent_sparsity_ratio", Double.NaN), swaps(),
+                rung, agent("arborist_agent_sparsity_ratio", Double.NaN), swaps(),
                 agent("arborist_agent_quality_ratio", Double.NaN), agent("arborist_agent_drift_score", Double.NaN));
     }
 
     Totals totals() throws InterruptedException {
         scrape();
-        return new Totals(swaps(), agent("arborist_agent_quality_ratio", Double.NaN));
+        return new Totals(swaps(), lastServing.sum("arborist_rung_changes_total").orElse(0),
+                agent("arborist_agent_quality_ratio", Double.NaN));
     }
 
     /** A failed scrape keeps the previous values: the status line must not stop because one endpoint was slow. */

@@ -5,13 +5,16 @@ import java.util.List;
 
 /**
  * What the demo saw, one point per control window: client-side p95 end-to-end latency against
- * the SLO, and what the agent and serving reported (rung, sparsity, swaps). Attainment and
- * convergence are computed from it.
+ * the SLO, and what the agent and serving reported (rung, sparsity, swaps). Attainment,
+ * convergence and the mean quality of the rungs served are computed from it.
  */
 public final class Timeline {
     /**
      * @param p95Seconds client-measured p95 e2e latency of the requests that finished in the window; NaN without any
-     * @param rung the agent's current rung (0 = dense), -1 when unknown
+     * @param rung the rung served (0 = dense): the baseline's pin when serving is pinned, else the agent's current rung;
+     *     -1 when unknown
+     * @param sparsity the agent's current sparsity; like {@code qualityRatio} (the agent's last verified perplexity
+     *     ratio) it describes the agent's rung, which a baseline's pin overrides
      */
     public record Point(double endSeconds, double offeredRate, int completed, int failed, double p95Seconds, double sloSeconds,
             int rung, double sparsity, double swaps, double qualityRatio, double driftScore) {
@@ -56,6 +59,17 @@ public final class Timeline {
             }
         }
         return Double.NaN;
+    }
+
+    /**
+     * Mean over the windows of the served rung's held-out perplexity ratio to dense; windows whose
+     * rung is unknown or not on the ladder are left out. NaN when none is left.
+     *
+     * @param ratios the perplexity ratio of each rung of a ladder, rung 0 first
+     */
+    public synchronized double meanPerplexityRatio(List<Double> ratios) {
+        return points.stream().mapToInt(Point::rung).filter(r -> r >= 0 && r < ratios.size()).mapToDouble(ratios::get)
+                .average().orElse(Double.NaN);
     }
 
     /**

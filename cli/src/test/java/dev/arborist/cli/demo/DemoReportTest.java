@@ -1,0 +1,83 @@
+package dev.arborist.cli.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo report's baseline fields and the timeline arithmetic behind them, without serving or Kafka. */
+class DemoReportTest {
+    private static final double SLO = 1.0;
+    private static final List<Double> LADDER = List.of(1.0, 1.05, 1.10, 1.20);
+
+    @Test
+    @DisplayName("mean perplexity ratio: each window's served rung looked up in the ladder; unknown and off-ladder rungs left out")
+    void meanPerplexityRatio() {
+        Timeline timeline = timeline(0, 3, 3, -1, 7, 1);
+        assertThat(timeline.meanPerplexityRatio(LADDER)).isCloseTo((1.0 + 1.20 + 1.20 + 1.05) / 4, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(timeline(-1).meanPerplexityRatio(LADDER)).isNaN();
+    }
+
+    @Test
+    @DisplayName("baselines: dense pins rung 0, sparsest the ladder's last rung, the agent pins nothing; bad names say what to use")
+    void baselines() {
+        assertThat(Baseline.DENSE.pin(4)).isEqualTo(OptionalInt.of(0));
+        assertThat(Baseline.SPARSEST.pin(4)).isEqualTo(OptionalInt.of(3));
+        assertThat(Baseline.AGENT.pin(4)).isEmpty();
+        assertThat(Baseline.of("sparsest")).isEqualTo(Baseline.SPARSEST);
+        assertThatThrownBy(() -> Baseline.of("sparse")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown baseline 'sparse': use agent, dense or sparsest");
+    }
+
+    @Test
+    @DisplayName("GET /admin/levels: the rungs' perplexity ratios in order, the pin, null when unpinned")
+    void levels() throws Exception {
+        String pinned = """
+                {"plan_id":"p1","elastic":true,"rungs":[{"rung":0,"perplexity_ratio":1.0},{"rung":1,"perplexity_ratio":1.07},
+                 {"rung":2,"perplexity_ratio":1.14}],"base_rung":1,"override":2,"policy":{}}""";
+        BaselinePin.Levels levels = BaselinePin.Levels.parse(pinned);
+        assertThat(levels.planId()).isEqualTo("p1");
+        assertThat(levels.perplexityRatios()).containsExactly(1.0, 1.07, 1.14);
+        assertThat(levels.pinned()).isEqualTo(2);
+        assertThat(BaselinePin.Levels.parse("{\"plan_id\":\"p2\",\"elastic\":true,\"rungs\":[],\"override\":null}").pinned()).isNull();
+        assertThat(BaselinePin.Levels.parse("{\"plan_id\":\"dense\",\"elastic\":false}").perplexityRatios()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("report: baseline, base rate, rung changes and mean perplexity ratio beside the fields earlier reports had; JSON and PNG written")
+    void report(@TempDir Path dir) throws Exception {
+        Timeline timeline = timeline(3, 3, 3);
+        DemoReport report = new DemoReport("load-step", Baseline.SPARSEST, 30, 2.5, 90, 1, 2, 4, SLO, timeline.attainment(),
+                timeline.attainmentAfterConvergence(List.of(0.0)), timeline.convergenceSeconds(0), 1.1, timeline.meanPerplexityRatio(LADDER), 0,
+                timeline.points());
+        ObjectNode json = report.toJson();
+        assertThat(json.get("baseline").asText()).isEqualTo("sparsest");
+        assertThat(json.get("base_rate").asDouble()).isEqualTo(2.5);
+        assertThat(json.get("rung_changes").asLong()).isEqualTo(4);
+        assertThat(json.get("mean_perplexity_ratio").asDouble()).isEqualTo(1.20);
+        assertThat(json.get("slo_attainment").asDouble()).isEqualTo(1.0);
+        assertThat(json.get("convergence_seconds").asDouble()).isEqualTo(5.0);
+        assertThat(json.fieldNames()).toIterable().contains("scenario", "requests", "failed_requests", "swaps", "slo_attainment",
+                "slo_attainment_after_convergence", "convergence_seconds", "final_perplexity_ratio", "drift_events");
+        Path png = report.write(dir.resolve("report.json"));
+        assertThat(png).isEqualTo(dir.resolve("report.png"));
+        assertThat(Files.size(png)).isPositive();
+        assertThat(Files.readString(dir.resolve("report.json"))).contains("\"baseline\" : \"sparsest\"");
+    }
+
+    /** One 5 s window per rung, each with p95 at half the SLO. */
+    private static Timeline timeline(int... rungs) {
+        Timeline timeline = new Timeline();
+        for (int i = 0; i < rungs.length; i++) {
+            timeline.add(new Timeline.Point(5.0 * (i + 1), 2, 10, 0, SLO / 2, SLO, rungs[i], Double.NaN, 1, Double.NaN, Double.NaN));
+        }
+        return timeline;
+    }
+}
