@@ -1,5 +1,6 @@
 package dev.arborist.bench;
 
+import dev.arborist.model.io.FileTrees;
 import dev.arborist.model.runtime.LanguageModel;
 import dev.arborist.model.runtime.TokenizedText;
 import dev.arborist.model.tokenizer.HfTokenizer;
@@ -76,7 +77,7 @@ public final class SoakBench {
             rows = soak(load, new Admin(server.port(), token), plans, concurrency, minutes * 60, swapEvery, sampleEvery);
         } finally {
             server.close().toCompletionStage().toCompletableFuture().get();
-            deleteTree(planDir);
+            FileTrees.delete(planDir);
         }
         boolean[] passed = {false};
         String verdict = SoakReport.verdict(rows, swapEvery, sampleEvery, passed);
@@ -183,13 +184,6 @@ public final class SoakBench {
         return Double.parseDouble(t.endsWith("s") ? t.substring(0, t.length() - 1) : t);
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 
     private static long millis(double seconds) {
         return Math.round(seconds * 1000);

@@ -3,6 +3,7 @@ package dev.arborist.cli.demo;
 import dev.arborist.agent.Agent;
 import dev.arborist.agent.AgentConfig;
 import dev.arborist.events.EmbeddedKafka;
+import dev.arborist.model.io.FileTrees;
 import dev.arborist.policies.control.SloSpec;
 import dev.arborist.policies.elastic.LadderSettings;
 import dev.arborist.policies.elastic.SpeedComparison;
@@ -10,14 +11,12 @@ import dev.arborist.serving.ServingConfig;
 import dev.arborist.serving.ServingServer;
 import dev.arborist.serving.kafka.TelemetryConfig;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -255,14 +254,9 @@ public final class DemoRun implements AutoCloseable {
             }
         }
         running.clear();
-        deleteRecursively(workDir);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete " + dir, e);
+        if (!FileTrees.delete(workDir)) {
+            status.accept("could not remove every file under " + workDir);
         }
     }
+
 }

@@ -1,10 +1,10 @@
 package dev.arborist.model.data;
 
+import dev.arborist.model.io.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -70,20 +70,8 @@ public final class NlpCorpus {
         } catch (IOException e) {
             throw new CorpusException("cannot store " + TARBALL + " in " + cacheDir + ": " + e.getMessage(), e);
         } finally {
-            deleteTree(staging);
+            FileTrees.delete(staging);
         }
     }
 
-    private static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // a leftover staging directory only wastes a little disk
-        }
-    }
 }

@@ -1,11 +1,11 @@
 package dev.arborist.policies.plan;
 
+import dev.arborist.model.io.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
@@ -36,10 +36,10 @@ public final class AtomicDirectory {
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
             return result;
         } catch (IOException e) {
-            deleteTree(staging);
+            FileTrees.delete(staging);
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
-            deleteTree(staging);
+            FileTrees.delete(staging);
             throw e;
         }
     }
@@ -62,14 +62,4 @@ public final class AtomicDirectory {
         }
     }
 
-    private static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: the original error is what the caller needs
-        }
-    }
 }
