@@ -3,6 +3,7 @@ package dev.arborist.model.eval;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import dev.arborist.model.instrument.Instrumentation;
 import dev.arborist.model.nn.CausalContext;
 import dev.arborist.model.nn.Transformer;
 
@@ -22,6 +23,11 @@ public final class Perplexity {
 
     /** @param maxWindows evaluate at most this many windows (from the start) */
     public static Result evaluate(Transformer model, int[] tokens, int window, int batch, int maxWindows) {
+        return evaluate(model, tokens, window, batch, maxWindows, Instrumentation.OFF);
+    }
+
+    /** @param observer sees every forward (e.g. to count the experts that ran); {@link Instrumentation#OFF} for none */
+    public static Result evaluate(Transformer model, int[] tokens, int window, int batch, int maxWindows, Instrumentation observer) {
         int length = Math.min(window, model.config().maxPositions());
         int windows = Math.min(maxWindows, (tokens.length - 1) / length);
         if (windows < 1) {
@@ -37,8 +43,9 @@ public final class Perplexity {
             }
             try (NDManager scratch = model.weights().embed().getManager().newSubManager();
                  NDScope scope = new NDScope()) {
-                NDArray nll = NextTokenLoss.perToken(model, NextTokenLoss.windows(scratch, tokens, starts, length),
-                        new CausalContext(scratch, length));
+                CausalContext ctx = new CausalContext(scratch, length);
+                ctx.instrument(observer);
+                NDArray nll = NextTokenLoss.perToken(model, NextTokenLoss.windows(scratch, tokens, starts, length), ctx);
                 sum += nll.sum().getFloat();
                 count += nll.size();
             }

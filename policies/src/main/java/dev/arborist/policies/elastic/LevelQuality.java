@@ -1,18 +1,15 @@
 package dev.arborist.policies.elastic;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import dev.arborist.model.eval.NextTokenLoss;
+import dev.arborist.model.eval.Perplexity;
 import dev.arborist.model.instrument.Instrumentation;
 import dev.arborist.model.instrument.LinearSite;
-import dev.arborist.model.nn.CausalContext;
 import dev.arborist.model.nn.Transformer;
 
 /**
- * Perplexity of a model at some level over the first windows of a token stream (the same windows
- * as {@link dev.arborist.model.eval.Perplexity}), counting on the way how many experts each token
- * actually ran: NAEE skipping makes that a measured quantity, and the cost estimate needs it.
+ * Perplexity of a model at some level over the first windows of a token stream
+ * ({@link Perplexity} with an observer), counting on the way how many experts each token actually
+ * ran: NAEE skipping makes that a measured quantity, and the cost estimate needs it.
  */
 final class LevelQuality {
     private static final int WINDOWS_PER_BATCH = 8;
@@ -40,31 +37,14 @@ final class LevelQuality {
 
     Measurement measure(Transformer model) {
         ExpertCounter experts = new ExpertCounter();
-        double nll = 0;
-        long count = 0;
-        for (int first = 0; first < windows; first += WINDOWS_PER_BATCH) {
-            int n = Math.min(WINDOWS_PER_BATCH, windows - first);
-            int[] starts = new int[n];
-            for (int b = 0; b < n; b++) {
-                starts[b] = (first + b) * length;
-            }
-            experts.tokensPerLayer = (long) n * length;
-            try (NDManager scratch = model.weights().embed().getManager().newSubManager(); NDScope scope = new NDScope()) {
-                CausalContext ctx = new CausalContext(scratch, length);
-                ctx.instrument(experts);
-                NDArray perToken = NextTokenLoss.perToken(model, NextTokenLoss.windows(scratch, tokens, starts, length), ctx);
-                nll += perToken.sum().getFloat();
-                count += perToken.size();
-            }
-        }
-        return new Measurement(Math.exp(nll / count), experts.perToken());
+        Perplexity.Result r = Perplexity.evaluate(model, tokens, length, WINDOWS_PER_BATCH, windows, experts);
+        return new Measurement(r.perplexity(), experts.perToken(r.tokens()));
     }
 
     /** Counts (token, expert) pairs that ran; ignores every other hook. */
     private static final class ExpertCounter implements Instrumentation {
-        long tokensPerLayer;
+        private final java.util.Set<Integer> moeLayers = new java.util.HashSet<>();
         private long pairs;
-        private long tokens;
 
         @Override
         public boolean active() {
@@ -77,14 +57,15 @@ final class LevelQuality {
         @Override
         public void routing(int layer, long[] chosen, float[] gates, int topK) {
             pairs += chosen.length;
-            tokens += tokensPerLayer;
+            moeLayers.add(layer);
         }
 
         @Override
         public void blockIO(int layer, NDArray in, NDArray out) {}
 
-        double perToken() {
-            return tokens == 0 ? 0 : (double) pairs / tokens;
+        /** Every MoE layer routes every evaluated token once. */
+        double perToken(long tokens) {
+            return moeLayers.isEmpty() || tokens == 0 ? 0 : (double) pairs / ((long) moeLayers.size() * tokens);
         }
     }
 }
