@@ -69,7 +69,7 @@ class DriftRebuildTest {
             assertThat(back.planId()).isEqualTo(first.planId());
             Decision rollback = decision(back.sequence());
             assertThat(rollback.action()).isEqualTo("rollback");
-            assertThat(rollback.reason()).contains("p95 latency rose").contains("at a similar request rate");
+            assertThat(rollback.reason()).contains("e2e p95 less queue wait rose from").contains("at a similar request rate");
             Decision measured = agentDecisions().stream().filter(d -> Objects.equals(d.follows(), rebuilt.sequence())).findFirst().orElseThrow();
             // 0.8 s after 0.5 s, each p95 within the histogram's 1%
             assertThat(measured.measured()).hasEntrySatisfying("latency_ratio", r -> assertThat(r).isBetween(1.6 * 0.98, 1.6 * 1.02));

@@ -1,5 +1,6 @@
 package dev.arborist.bench;
 
+import dev.arborist.cli.DurationConverter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
@@ -46,8 +46,8 @@ public final class ControlBench {
 
     public static void main(String[] args) throws Exception {
         Path model = Path.of(Stats.arg(args, "--model", "models/arborist-moe-6x8"));
-        Duration duration = duration(Stats.arg(args, "--duration", "150s"));
-        Duration window = duration(Stats.arg(args, "--window", "5s"));
+        Duration duration = DurationConverter.parse(Stats.arg(args, "--duration", "150s"));
+        Duration window = DurationConverter.parse(Stats.arg(args, "--window", "5s"));
         Path out = Path.of(Stats.arg(args, "--out", "bench/results"));
         String command = String.join(" ", "bench/run control", String.join(" ", args)).strip();
         Double rate = number(Stats.arg(args, "--rate", null));
@@ -159,13 +159,6 @@ public final class ControlBench {
         return v;
     }
 
-    /** {@code 150s}, {@code 5s}, {@code 2m} or ISO-8601. */
-    private static Duration duration(String value) {
-        try {
-            return value.startsWith("P") ? Duration.parse(value) : Duration.parse("PT" + value.toUpperCase(Locale.ROOT));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + value + "' is not a duration: use e.g. 150s, 5s or 2m");
-        }
     }
 
     private static String percent(double share) {

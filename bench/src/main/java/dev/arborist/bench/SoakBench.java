@@ -1,5 +1,6 @@
 package dev.arborist.bench;
 
+import dev.arborist.cli.DurationConverter;
 import dev.arborist.model.io.FileTrees;
 import dev.arborist.model.runtime.LanguageModel;
 import dev.arborist.model.runtime.TokenizedText;
@@ -80,7 +81,7 @@ public final class SoakBench {
             FileTrees.delete(planDir);
         }
         boolean[] passed = {false};
-        String verdict = SoakReport.verdict(rows, swapEvery, sampleEvery, passed);
+        String verdict = SoakReport.verdict(rows, sampleEvery, passed);
         System.out.println(SoakReport.table(rows));
         System.out.print(verdict);
         String name = "soak-" + LocalDate.now();
@@ -172,16 +173,9 @@ public final class SoakBench {
         return plans;
     }
 
-    /** "30s", "2m", "500ms" or a plain number of seconds. */
+    /** A duration as the CLI takes it (30s, 2m, 500ms), in seconds. */
     static double seconds(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        if (t.endsWith("ms")) {
-            return Double.parseDouble(t.substring(0, t.length() - 2)) / 1000;
-        }
-        if (t.endsWith("m")) {
-            return Double.parseDouble(t.substring(0, t.length() - 1)) * 60;
-        }
-        return Double.parseDouble(t.endsWith("s") ? t.substring(0, t.length() - 1) : t);
+        return DurationConverter.parse(text).toMillis() / 1000.0;
     }
 
 

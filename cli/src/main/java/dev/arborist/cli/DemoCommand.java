@@ -26,7 +26,7 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
 
-    @Option(names = "--scenario", defaultValue = "load-step", description = "load-step, domain-shift or steady (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scenario", defaultValue = "load-step", description = "load-step, domain-shift, steady or mixed (default: ${DEFAULT-VALUE}).")
     String scenario;
 
     @Option(names = "--baseline", defaultValue = "agent",
@@ -51,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Control window of the agent and sketch interval of serving (default: ${DEFAULT-VALUE}).")
     Duration window;
 
-    @Option(names = "--rate", description = "Base load in requests/s (default: 45% of the dense capacity measured at start).")
+    @Option(names = "--rate", description = "Base load in requests/s (default: 35% of the dense capacity measured at start).")
     Double rate;
 
     @Option(names = "--slo", description = "Target e2e p95 in seconds (default: 1.6x the dense p95 measured at the base load).")

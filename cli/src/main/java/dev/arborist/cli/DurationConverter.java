@@ -9,11 +9,20 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Durations as people write them: 500ms, 10s, 2m, 1h, or ISO-8601 (PT10S). */
-final class DurationConverter implements ITypeConverter<Duration> {
+public final class DurationConverter implements ITypeConverter<Duration> {
     private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
     @Override
     public Duration convert(String value) {
+        try {
+            return parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+
+    /** @throws IllegalArgumentException naming the text and the forms it may take */
+    public static Duration parse(String value) {
         Matcher m = SHORT.matcher(value.trim().toLowerCase(Locale.ROOT));
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
@@ -27,7 +36,7 @@ final class DurationConverter implements ITypeConverter<Duration> {
         try {
             return Duration.parse(value.trim());
         } catch (DateTimeParseException e) {
-            throw new TypeConversionException("'" + value + "' is not a duration: use e.g. 500ms, 10s, 2m, 1h or PT10S");
+            throw new IllegalArgumentException("'" + value + "' is not a duration: use e.g. 500ms, 10s, 2m, 1h or PT10S");
         }
     }
 }

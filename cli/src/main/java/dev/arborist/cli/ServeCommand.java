@@ -55,6 +55,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Instrument one decode step in N for the arborist.stats.v1 sketches (default: " + TelemetryConfig.DEFAULT_SAMPLE_EVERY + ").")
     Integer statsSampleEvery;
 
+    @Option(names = "--shadow-every", paramLabel = "N",
+            description = "Profile one finished request in N for the agent: its prompt, and its continuation scored under every rung"
+                    + " of an elastic plan, one extra forward per rung (default: " + TelemetryConfig.DEFAULT_SHADOW_EVERY + ").")
+    Integer shadowEvery;
+
     @Option(names = "--stats-interval", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How often a stats sketch is sent: 10s, 500ms, 2m, 1h or ISO-8601 such as PT10S (default: 60s).")
     Duration statsInterval;
@@ -112,7 +117,8 @@ final class ServeCommand implements Callable<Integer> {
     /** The telemetry arguments as one checked record; null without a broker, where telemetry-only arguments are refused. */
     TelemetryOptions telemetryOptions() {
         if (broker == null) {
-            String given = replica != null ? "--replica" : statsSampleEvery != null ? "--stats-sample-every" : statsInterval != null ? "--stats-interval" : null;
+            String given = replica != null ? "--replica" : statsSampleEvery != null ? "--stats-sample-every"
+                    : statsInterval != null ? "--stats-interval" : shadowEvery != null ? "--shadow-every" : null;
             if (given != null) {
                 throw new IllegalArgumentException(given + " sets up telemetry, which goes to Kafka: add --kafka HOST:PORT or --embedded-kafka");
             }
@@ -120,7 +126,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         return new TelemetryOptions(deployment, replica != null ? replica : hostName(),
                 statsSampleEvery != null ? statsSampleEvery : TelemetryConfig.DEFAULT_SAMPLE_EVERY,
-                statsInterval != null ? statsInterval : TelemetryConfig.DEFAULT_STATS_INTERVAL);
+                statsInterval != null ? statsInterval : TelemetryConfig.DEFAULT_STATS_INTERVAL,
+                shadowEvery != null ? shadowEvery : TelemetryConfig.DEFAULT_SHADOW_EVERY);
     }
 
     /**
@@ -130,8 +137,9 @@ final class ServeCommand implements Callable<Integer> {
      * @param replica this server within the deployment
      * @param sampleEvery one decode step in this many is instrumented for the stats sketches
      * @param statsInterval how often a stats sketch is sent
+     * @param shadowEvery one finished request in this many is profiled for the agent
      */
-    record TelemetryOptions(String deployment, String replica, int sampleEvery, Duration statsInterval) {
+    record TelemetryOptions(String deployment, String replica, int sampleEvery, Duration statsInterval, int shadowEvery) {
         // Kubernetes-style names: they end up in Kafka keys, client ids and metric labels.
         private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
@@ -144,10 +152,14 @@ final class ServeCommand implements Callable<Integer> {
             if (statsInterval.isZero() || statsInterval.isNegative()) {
                 throw new IllegalArgumentException("--stats-interval must be positive, e.g. 10s, got " + statsInterval);
             }
+            if (shadowEvery < 1) {
+                throw new IllegalArgumentException("--shadow-every must be at least 1 (1 profiles every request), got " + shadowEvery);
+            }
         }
 
         TelemetryConfig config(String bootstrap) {
-            return new TelemetryConfig(bootstrap, deployment, replica, TelemetryConfig.DEFAULT_BUFFER, sampleEvery, statsInterval);
+            return new TelemetryConfig(bootstrap, deployment, replica, TelemetryConfig.DEFAULT_BUFFER, sampleEvery, statsInterval)
+                    .withShadowEvery(shadowEvery);
         }
 
         private static void requireName(String option, String value) {

@@ -35,6 +35,8 @@ class ServeCommandTest {
         assertRefused(new String[] {"serve", broker, "--stats-interval", "-PT5S"}, "--stats-interval must be positive");
         assertRefused(new String[] {"serve", broker, "--stats-interval", "10x"}, "'10x' is not a duration: use e.g. 500ms, 10s");
         assertRefused(new String[] {"serve", broker, "--stats-sample-every", "often"}, "--stats-sample-every");
+        assertRefused(new String[] {"serve", broker, "--shadow-every", "0"}, "--shadow-every must be at least 1");
+        assertRefused(new String[] {"serve", "--shadow-every", "2"}, "--shadow-every sets up telemetry");
         assertRefused(new String[] {"serve", broker, "--replica", "pod 1"}, "--replica 'pod 1': use 1 to 63 letters");
         assertRefused(new String[] {"serve", broker, "--deployment", "-prod"}, "--deployment '-prod'");
         assertRefused(new String[] {"serve", "--max-batch", "0"}, "--max-batch and --queue must be at least 1");
@@ -46,8 +48,9 @@ class ServeCommandTest {
     @DisplayName("telemetry options reach the telemetry config; durations read as 10s, 500ms, 2m or PT10S; the replica defaults to the host name")
     void telemetryOptions() {
         TelemetryConfig given = parse("--embedded-kafka", "--deployment", "prod-eu", "--replica", "pod-7", "--stats-sample-every", "4",
-                "--stats-interval", "10s").telemetryOptions().config("127.0.0.1:9092");
-        assertThat(given).isEqualTo(new TelemetryConfig("127.0.0.1:9092", "prod-eu", "pod-7", TelemetryConfig.DEFAULT_BUFFER, 4, Duration.ofSeconds(10)));
+                "--stats-interval", "10s", "--shadow-every", "2").telemetryOptions().config("127.0.0.1:9092");
+        assertThat(given).isEqualTo(new TelemetryConfig("127.0.0.1:9092", "prod-eu", "pod-7", TelemetryConfig.DEFAULT_BUFFER, 4, Duration.ofSeconds(10))
+                .withShadowEvery(2));
         assertThat(parse("--embedded-kafka", "--stats-interval", "PT10S").telemetryOptions().statsInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(parse("--embedded-kafka", "--stats-interval", "500ms").telemetryOptions().statsInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(parse("--embedded-kafka", "--stats-interval", "2m").telemetryOptions().statsInterval()).isEqualTo(Duration.ofMinutes(2));
@@ -56,6 +59,7 @@ class ServeCommandTest {
         assertThat(defaults.deployment()).isEqualTo("default");
         assertThat(defaults.sampleEvery()).isEqualTo(TelemetryConfig.DEFAULT_SAMPLE_EVERY);
         assertThat(defaults.statsInterval()).isEqualTo(TelemetryConfig.DEFAULT_STATS_INTERVAL);
+        assertThat(defaults.shadowEvery()).isEqualTo(TelemetryConfig.DEFAULT_SHADOW_EVERY);
         assertThat(defaults.replica()).isNotBlank().doesNotContain(" ");
         assertThat(parse().telemetryOptions()).as("no broker: no telemetry").isNull();
     }

@@ -1,5 +1,6 @@
 package dev.arborist.events;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
@@ -15,9 +16,11 @@ import java.util.regex.Pattern;
  * @param rung the ladder rung to serve by default when the plan carries a ladder; null: the plan's own default
  * @param sequence the sequence number of the agent's decision record that announced it (see
  *     {@link Decision#sequence()}); null when published by hand
+ * @param policy the per-input policy table ({@code arborist.policy-table.v1}: which input classes run
+ *     sparser than the rung) for this plan's ladder; null: every request runs at the rung
  */
 public record ModelUpdate(String deployment, String planId, String uri, String sha256, String baseSha256, String reason, Integer rung,
-        Long sequence) {
+        Long sequence, JsonNode policy) {
     public static final String SCHEMA = "arborist.model-update.v1";
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
@@ -32,6 +35,17 @@ public record ModelUpdate(String deployment, String planId, String uri, String s
         if (rung != null && rung < 0) {
             throw new IllegalArgumentException("'rung' must be >= 0, got " + rung);
         }
+        if (policy != null && policy.isNull()) {
+            policy = null;
+        }
+        if (policy != null && !policy.isObject()) {
+            throw new IllegalArgumentException("'policy' must be a policy table object");
+        }
+    }
+
+    public ModelUpdate(String deployment, String planId, String uri, String sha256, String baseSha256, String reason, Integer rung,
+            Long sequence) {
+        this(deployment, planId, uri, sha256, baseSha256, reason, rung, sequence, null);
     }
 
     public ModelUpdate(String deployment, String planId, String uri, String sha256, String baseSha256, String reason) {
@@ -44,12 +58,17 @@ public record ModelUpdate(String deployment, String planId, String uri, String s
 
     /** The same plan at another rung: what the agent publishes to move along a ladder (a new announcement: no sequence yet). */
     public ModelUpdate atRung(int newRung, String newReason) {
-        return new ModelUpdate(deployment, planId, uri, sha256, baseSha256, newReason, newRung, null);
+        return new ModelUpdate(deployment, planId, uri, sha256, baseSha256, newReason, newRung, null, policy);
+    }
+
+    /** The same plan and rung with another policy table (null: none); a new announcement, so no sequence yet. */
+    public ModelUpdate withPolicy(JsonNode newPolicy, String newReason) {
+        return new ModelUpdate(deployment, planId, uri, sha256, baseSha256, newReason, rung, null, newPolicy);
     }
 
     /** This announcement numbered with the decision record that goes with it. */
     public ModelUpdate withSequence(long newSequence) {
-        return new ModelUpdate(deployment, planId, uri, sha256, baseSha256, reason, rung, newSequence);
+        return new ModelUpdate(deployment, planId, uri, sha256, baseSha256, reason, rung, newSequence, policy);
     }
 
     public String encode() {

@@ -14,10 +14,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param timestamp ISO-8601 instant the request finished
  * @param promptTokenIds the prompt's token ids for a sampled fraction of requests (the agent's shadow
  *     check replays recent prompts); null when not sampled
+ * @param baseRung the base rung the agent had set when the request finished; {@code rung} may be
+ *     sparser, by the per-input policy table; null when the plan has no ladder (or from a replica
+ *     that does not report it)
  */
 public record RequestEvent(String requestId, String replica, String deployment, String planId, Integer rung, JsonNode level,
         int promptTokens, int completionTokens, double queueSeconds, Double ttftSeconds, Double interTokenSeconds,
-        double e2eSeconds, String finishReason, Features features, Shadow shadow, String timestamp, int[] promptTokenIds) {
+        double e2eSeconds, String finishReason, Features features, Shadow shadow, String timestamp, int[] promptTokenIds,
+        Integer baseRung) {
     public static final String SCHEMA = "arborist.request.v1";
 
     /** An event without sampled prompt tokens. */
@@ -25,13 +29,24 @@ public record RequestEvent(String requestId, String replica, String deployment, 
             int promptTokens, int completionTokens, double queueSeconds, Double ttftSeconds, Double interTokenSeconds,
             double e2eSeconds, String finishReason, Features features, Shadow shadow, String timestamp) {
         this(requestId, replica, deployment, planId, rung, level, promptTokens, completionTokens, queueSeconds, ttftSeconds,
-                interTokenSeconds, e2eSeconds, finishReason, features, shadow, timestamp, null);
+                interTokenSeconds, e2eSeconds, finishReason, features, shadow, timestamp, null, null);
     }
 
     /** The same event carrying the prompt's token ids (serving samples which requests do). */
     public RequestEvent withPromptTokenIds(int[] ids) {
         return new RequestEvent(requestId, replica, deployment, planId, rung, level, promptTokens, completionTokens, queueSeconds,
-                ttftSeconds, interTokenSeconds, e2eSeconds, finishReason, features, shadow, timestamp, ids);
+                ttftSeconds, interTokenSeconds, e2eSeconds, finishReason, features, shadow, timestamp, ids, baseRung);
+    }
+
+    /** The same event reporting the base rung it ran under. */
+    public RequestEvent withBaseRung(Integer newBaseRung) {
+        return new RequestEvent(requestId, replica, deployment, planId, rung, level, promptTokens, completionTokens, queueSeconds,
+                ttftSeconds, interTokenSeconds, e2eSeconds, finishReason, features, shadow, timestamp, promptTokenIds, newBaseRung);
+    }
+
+    /** The rung the agent's controller had set: the base rung when reported, else the rung the request ran at, else 0. */
+    public int controlRung() {
+        return baseRung != null ? baseRung : rung != null ? rung : 0;
     }
 
     /**
@@ -46,8 +61,14 @@ public record RequestEvent(String requestId, String replica, String deployment, 
     /**
      * Mean per-token log-likelihood of the generated continuation under the level that produced
      * it and under the dense model: how much the level cost this input.
+     *
+     * @param rungLogLikelihoods the same under every rung of the ladder, index = rung (0: dense): what
+     *     each rung would have cost this input, whichever it ran at; null when only two were scored
      */
-    public record Shadow(int tokens, double levelLogLikelihood, double denseLogLikelihood) {
+    public record Shadow(int tokens, double levelLogLikelihood, double denseLogLikelihood, double[] rungLogLikelihoods) {
+        public Shadow(int tokens, double levelLogLikelihood, double denseLogLikelihood) {
+            this(tokens, levelLogLikelihood, denseLogLikelihood, null);
+        }
     }
 
     public String encode() {

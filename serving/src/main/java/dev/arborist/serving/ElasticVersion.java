@@ -4,6 +4,8 @@ import dev.arborist.model.nn.ElasticModel;
 import dev.arborist.model.nn.Level;
 import dev.arborist.model.nn.Transformer;
 import dev.arborist.policies.elastic.Ladder;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The elastic side of a served version: one resident, importance-permuted model that runs at any
@@ -31,6 +33,11 @@ final class ElasticVersion implements AutoCloseable {
     /** The model at {@code rung}'s level; its prefix views are built on first use and kept. */
     Transformer at(int rung) {
         return model.at(level(rung));
+    }
+
+    /** Every rung's model, index = rung (0: the full model). */
+    List<Transformer> rungModels() {
+        return IntStream.range(0, ladder.size()).mapToObj(r -> r == 0 ? full() : at(r)).toList();
     }
 
     Level level(int rung) {

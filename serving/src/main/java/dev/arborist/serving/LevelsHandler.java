@@ -77,11 +77,10 @@ final class LevelsHandler {
         } catch (IllegalArgumentException e) {
             throw ApiError.invalid("'policy': " + e.getMessage(), "policy");
         }
-        for (PolicyTable.Entry e : table.entries()) {
-            if (e.rung() >= rungs) {
-                throw ApiError.invalid("'policy' sends " + e.features() + " to rung " + e.rung() + "; the ladder has rungs 0.." + (rungs - 1),
-                        "policy");
-            }
+        try {
+            RungSelector.requireFits(table, rungs);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalid("'policy': " + e.getMessage(), "policy");
         }
         return table;
     }

@@ -1,15 +1,13 @@
 package dev.arborist.serving;
 
-import dev.arborist.model.nn.Transformer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Picks one finished request in {@code every} for the agent's closer look: its record then carries
  * the prompt's tokens (the agent replays recent prompts when it verifies a plan) and, on an
- * elastic version, the {@link ShadowScorer shadow score} of its continuation at the rung it
- * finished at. Every n-th request, not a random draw: cheap, and the load is spread evenly. Runs
- * on the model thread, which pays two forwards per sampled request; a failed score is logged and
+ * elastic version, the {@link ShadowScorer shadow score} of its continuation at every rung. Every n-th request, not a random draw: cheap, and the load is spread evenly. Runs
+ * on the model thread, which pays one forward per rung for a sampled request; a failed score is logged and
  * the record goes out without it.
  */
 final class RequestSampling {
@@ -39,10 +37,8 @@ final class RequestSampling {
         if (record.rung() == null || record.generatedTokens() == 0) {
             return null; // nothing to compare: no ladder, or no continuation
         }
-        Transformer level = s.version().at(record.rung());
-        Transformer full = s.version().elastic().full();
         try {
-            return scorer.score(level, full, s.prompt, s.completion());
+            return scorer.score(s.version().elastic().rungModels(), record.rung(), s.prompt, s.completion());
         } catch (RuntimeException e) {
             LOG.warn("shadow score of request {} failed: {}", s.id, e.toString());
             return null;

@@ -1,5 +1,6 @@
 package dev.arborist.serving;
 
+import dev.arborist.policies.control.PolicyTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -7,7 +8,8 @@ import org.slf4j.LoggerFactory;
  * Moves the served elastic plan along its ladder without reloading anything: the agent announces
  * the plan it already serves at another rung, and the version's base rung changes in place. New
  * admissions and running sequences (at their next decode step) follow; no swap happens, so only
- * {@code arborist_rung_changes_total} counts it. Any thread may call it.
+ * {@code arborist_rung_changes_total} counts it. The per-input policy table that comes with an
+ * announcement is applied the same way. Any thread may call it.
  */
 final class RungControl {
     private static final Logger LOG = LoggerFactory.getLogger(RungControl.class);
@@ -41,6 +43,27 @@ final class RungControl {
         metrics.rungChanged();
         LOG.info("plan {} now at base rung {} (was {}): {}", planId, rung, before, current.elastic().level(rung).describe());
         return before;
+    }
+
+    /**
+     * Replaces the per-input policy table of the plan served (null: every request at the base rung).
+     *
+     * @return whether the table changed; false too when the version has no ladder
+     * @throws IllegalArgumentException if {@code planId} is not served or the table does not fit its ladder
+     */
+    boolean policy(String planId, PolicyTable table) {
+        ModelVersion current = current();
+        if (!current.id().equals(planId)) {
+            throw new IllegalArgumentException("plan " + planId + " is not the one served (" + current.id() + ")");
+        }
+        if (current.elastic() == null) {
+            return false;
+        }
+        boolean changed = current.elastic().selector().policy(table == null ? RungSelector.allAtBase() : table);
+        if (changed) {
+            LOG.info("plan {} now follows the policy table {}", planId, table == null ? "(none)" : table);
+        }
+        return changed;
     }
 
     /** The version now served, whatever kind. @throws ApiError 503 while the model loads */

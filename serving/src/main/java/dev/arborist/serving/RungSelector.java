@@ -71,9 +71,23 @@ final class RungSelector {
         state.updateAndGet(s -> new State(s.baseRung(), s.policy(), rung));
     }
 
-    /** Entries beyond the ladder are clamped to its sparsest rung when applied. */
-    void policy(PolicyTable table) {
-        state.updateAndGet(s -> new State(s.baseRung(), table, s.pinned()));
+    /**
+     * @return whether the table changed
+     * @throws IllegalArgumentException if an entry sends its class beyond the ladder
+     */
+    boolean policy(PolicyTable table) {
+        requireFits(table, rungs);
+        return !state.getAndUpdate(s -> new State(s.baseRung(), table, s.pinned())).policy().equals(table);
+    }
+
+    /** @throws IllegalArgumentException if an entry of {@code table} names a rung a ladder of {@code rungs} lacks */
+    static void requireFits(PolicyTable table, int rungs) {
+        for (PolicyTable.Entry e : table.entries()) {
+            if (e.rung() >= rungs) {
+                throw new IllegalArgumentException("the policy sends " + e.features() + " to rung " + e.rung() + "; the ladder has rungs 0.."
+                        + (rungs - 1));
+            }
+        }
     }
 
     private int requireRung(int rung, String what) {

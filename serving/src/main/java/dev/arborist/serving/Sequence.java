@@ -131,7 +131,7 @@ final class Sequence {
         boolean laddered = version != null && rung != ModelVersion.NO_RUNG;
         return new RequestRecord(id, model, outcome, prompt.length, generated, queued, ttft, now - submittedNanos, sloClass,
                 version == null ? null : version.planId(), laddered ? rung : null, laddered ? version.elastic().level(rung) : null,
-                features == null ? null : features.lengthBucket(), features == null ? null : features.signature(), null, null);
+                laddered ? version.elastic().selector().baseRung() : null, features == null ? null : features.lengthBucket(), features == null ? null : features.signature(), null, null);
     }
 
     TokenSink.Usage usage() {

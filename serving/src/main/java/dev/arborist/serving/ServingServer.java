@@ -1,5 +1,7 @@
 package dev.arborist.serving;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arborist.policies.control.PolicyTable;
 import dev.arborist.events.DecisionLog;
 import dev.arborist.events.ModelUpdate;
 import dev.arborist.serving.kafka.ModelUpdateConsumer;
@@ -154,6 +156,11 @@ public final class ServingServer {
             @Override
             public Integer moveRung(String planId, int rung) {
                 return rungs.moveBaseRung(planId, rung);
+            }
+
+            @Override
+            public boolean policy(String planId, JsonNode table) {
+                return rungs.policy(planId, table == null ? null : PolicyTable.fromJson(table.toString()));
             }
 
             @Override

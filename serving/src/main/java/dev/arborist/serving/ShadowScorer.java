@@ -1,21 +1,17 @@
 package dev.arborist.serving;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
-import dev.arborist.model.eval.NextTokenLoss;
-import dev.arborist.model.nn.CausalContext;
+import dev.arborist.model.eval.ContinuationScore;
 import dev.arborist.model.nn.Transformer;
+import java.util.List;
 
 /**
- * The shadow comparison of issue 5: how much likelier the dense model finds a finished request's
- * generated continuation than the level that generated it. Each model runs one causal forward
- * (no cache) over prompt + completion; the score is the mean log-probability of the completion's
- * tokens. The agent learns from the drop (dense minus level, in nats per token) which inputs
- * tolerate which rung. Runs on the model thread after the request finished: two forwards over
- * one sequence, for the sampled requests only.
+ * The shadow comparison of issue 5: how likely each rung of the ladder finds a finished request's
+ * generated continuation, the dense model included ({@link ContinuationScore}). The drop from dense
+ * to a rung (nats per token) is what that rung would cost this input, whichever rung the request
+ * ran at, so the agent learns which inputs tolerate which rung without sending any request to a
+ * rung it might not tolerate. Runs on the model thread after the request finished, for the sampled
+ * requests only: one forward per rung.
  */
 final class ShadowScorer {
     private final NDManager manager;
@@ -25,33 +21,18 @@ final class ShadowScorer {
     }
 
     /**
-     * @param level the model the request ran at
-     * @param dense the full model of the same version
+     * @param rungs the version's ladder as models, index = rung (0: the full model)
+     * @param ranAt the rung the request ran at
      * @param completion at least one token
      */
-    RequestRecord.Shadow score(Transformer level, Transformer dense, int[] prompt, int[] completion) {
-        if (completion.length == 0 || prompt.length == 0) {
-            throw new IllegalArgumentException("a shadow score needs a prompt and at least one generated token");
+    RequestRecord.Shadow score(List<Transformer> rungs, int ranAt, int[] prompt, int[] completion) {
+        if (ranAt < 0 || ranAt >= rungs.size()) {
+            throw new IllegalArgumentException("rung " + ranAt + " is not on a ladder of " + rungs.size() + " rungs");
         }
-        long[] sequence = new long[prompt.length + completion.length];
-        for (int i = 0; i < prompt.length; i++) {
-            sequence[i] = prompt[i];
+        double[] scores = new double[rungs.size()];
+        for (int r = 0; r < scores.length; r++) {
+            scores[r] = ContinuationScore.meanLogLikelihood(rungs.get(r), prompt, completion, manager);
         }
-        for (int i = 0; i < completion.length; i++) {
-            sequence[prompt.length + i] = completion[i];
-        }
-        double atLevel = meanLogLikelihood(level, sequence, prompt.length);
-        double atDense = level == dense ? atLevel : meanLogLikelihood(dense, sequence, prompt.length); // rung 0 runs the full model
-        return new RequestRecord.Shadow(completion.length, atLevel, atDense);
-    }
-
-    /** Mean log p(token) over the tokens from {@code from} on, each predicted from everything before it. */
-    private double meanLogLikelihood(Transformer model, long[] sequence, int from) {
-        int n = sequence.length;
-        try (NDManager scratch = manager.newSubManager(); NDScope scope = new NDScope()) {
-            NDArray window = scratch.create(sequence, new Shape(1, n)); // (1, n): positions 0..n-2 predict 1..n-1
-            NDArray nll = NextTokenLoss.perToken(model, window, new CausalContext(scratch, n - 1)); // (1, n-1)
-            return -nll.get(new NDIndex("0, {}:", from - 1)).mean().getFloat();
-        }
+        return new RequestRecord.Shadow(completion.length, ranAt, scores);
     }
 }

@@ -129,7 +129,7 @@ class ElasticServingTest {
         assertThat(Http.await(http.post("/v1/completions", Http.completion("the", 3).put("ignore_eos", true))).statusCode()).isEqualTo(200);
         http.awaitMetrics("arborist_level_requests_total{rung=\"0\"} 1.0", "arborist_level_requests_total{rung=\"2\"} 1.0");
 
-        PolicyTable offLadder = new PolicyTable(0, List.of(new PolicyTable.Entry("batch", "short", 1, 7, 1, 0, 0)));
+        PolicyTable offLadder = new PolicyTable(0, List.of(new PolicyTable.Entry("batch", "short", 1, 7, 1, 0, null)));
         List<JsonObject> bad = List.of(
                 new JsonObject().put("rung", 3),
                 new JsonObject().put("rung", -1),
@@ -163,7 +163,7 @@ class ElasticServingTest {
                 requests.add(request);
                 alone.add(text(Http.await(http.post("/v1/completions", request))));
                 int[] tokens = tokenizer.encode(prompt);
-                PolicyTable.Entry e = new PolicyTable.Entry("tier_" + rung, PolicyTable.lengthBucket(tokens.length), signature.of(tokens), rung, 1, 0, 0);
+                PolicyTable.Entry e = new PolicyTable.Entry("tier_" + rung, PolicyTable.lengthBucket(tokens.length), signature.of(tokens), rung, 1, 0, null);
                 entries.putIfAbsent(e.features(), e);
             }
         }

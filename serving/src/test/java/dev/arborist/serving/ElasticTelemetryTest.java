@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import ai.djl.ndarray.NDManager;
 import dev.arborist.events.EmbeddedKafka;
 import dev.arborist.events.ModelUpdate;
@@ -18,6 +19,7 @@ import dev.arborist.model.nn.KvCache;
 import dev.arborist.model.nn.Transformer;
 import dev.arborist.model.runtime.LanguageModel;
 import dev.arborist.model.tokenizer.HfTokenizer;
+import dev.arborist.policies.control.PolicyTable;
 import dev.arborist.policies.elastic.ElasticArtifact;
 import dev.arborist.policies.elastic.LevelJson;
 import dev.arborist.policies.plan.PlanArtifact;
@@ -101,6 +103,7 @@ class ElasticTelemetryTest {
             assertThat(Http.await(http.post("/v1/completions", request)).statusCode()).isEqualTo(200);
             RequestEvent event = RequestEvent.parse(first(kafka.bootstrapServers(), Topics.REQUESTS.topic(), v -> true));
             List<StatsSketch> sketches = sketchesCovering(kafka.bootstrapServers(), event.promptTokens() + TOKENS - 1);
+            policyComesWithThePlan(update, event.features(), producer, decisions, http);
             Http.await(server.close());
 
             checkRequestEvent(event, model, plan, artifact.id());
@@ -110,9 +113,35 @@ class ElasticTelemetryTest {
         }
     }
 
+    /**
+     * The agent announces the plan at rung 1 with a policy table sending the "batch" class of this
+     * prompt to rung 2: that class runs at 2, another class at the base rung 1. A table naming a
+     * rung the ladder lacks is refused and the one in force stays.
+     */
+    private static void policyComesWithThePlan(ModelUpdate update, RequestEvent.Features batch, KafkaProducer<String, String> producer,
+                                               KafkaFixtures.Decisions decisions, Http http) throws Exception {
+        PolicyTable table = new PolicyTable(0, List.of(new PolicyTable.Entry("batch", batch.lengthBucket(), batch.signature(), 2, 8, 0.01, null)));
+        KafkaFixtures.announce(producer, update.atRung(1, "headroom").withPolicy(new ObjectMapper().readTree(table.toJson()), "per-input policy"));
+        assertThat(decisions.await("policy-changed", d -> d.action().equals("policy-changed")).reason()).isEqualTo("per-input policy");
+        http.awaitMetrics("arborist_model_rung 1.0");
+        for (String sloClass : List.of("batch", "interactive")) {
+            JsonObject request = Http.completion(PROMPT, 2).put("ignore_eos", true).put("slo_class", sloClass);
+            assertThat(Http.await(http.post("/v1/completions", request)).statusCode()).isEqualTo(200);
+        }
+        http.awaitMetrics("arborist_level_requests_total{rung=\"2\"} 2.0", "arborist_level_requests_total{rung=\"1\"} 1.0");
+
+        PolicyTable offLadder = new PolicyTable(0, List.of(new PolicyTable.Entry("batch", null, null, 3, 8, 0.01, null)));
+        KafkaFixtures.announce(producer, update.atRung(1, "headroom").withPolicy(new ObjectMapper().readTree(offLadder.toJson()), "bad"));
+        assertThat(decisions.await("policy-rejected", d -> d.action().equals("policy-rejected")).reason()).contains("the ladder has rungs 0..2");
+        JsonObject request = Http.completion(PROMPT, 2).put("ignore_eos", true).put("slo_class", "batch");
+        assertThat(Http.await(http.post("/v1/completions", request)).statusCode()).isEqualTo(200);
+        http.awaitMetrics("arborist_level_requests_total{rung=\"2\"} 3.0"); // the table in force still applies
+    }
+
     private static void checkRequestEvent(RequestEvent event, Path model, Path plan, String planId) throws Exception {
         assertThat(event.planId()).isEqualTo(planId);
         assertThat(event.rung()).isEqualTo(2);
+        assertThat(event.baseRung()).isEqualTo(2);
         assertThat(LevelJson.parse(event.level())).isEqualTo(ElasticFixtures.RUNG_2);
         assertThat(event.completionTokens()).isEqualTo(TOKENS);
         try (LanguageModel base = LanguageModel.load(model); HfTokenizer tokenizer = HfTokenizer.load(model.resolve("tokenizer.json"));
@@ -130,6 +159,12 @@ class ElasticTelemetryTest {
             assertThat(event.shadow().levelLogLikelihood())
                     .isCloseTo(meanLogLikelihood(elastic.at(ElasticFixtures.RUNG_2), prompt, completion, m), within(1e-3))
                     .isNotCloseTo(event.shadow().denseLogLikelihood(), within(1e-3)); // the two models were both run
+            // ... and every rung scored the same continuation: what each would have cost this input
+            assertThat(event.shadow().rungLogLikelihoods()).hasSize(3);
+            assertThat(event.shadow().rungLogLikelihoods()[0]).isEqualTo(event.shadow().denseLogLikelihood());
+            assertThat(event.shadow().rungLogLikelihoods()[1])
+                    .isCloseTo(meanLogLikelihood(elastic.at(ElasticFixtures.RUNG_1), prompt, completion, m), within(1e-3));
+            assertThat(event.shadow().rungLogLikelihoods()[2]).isEqualTo(event.shadow().levelLogLikelihood());
         }
     }
 

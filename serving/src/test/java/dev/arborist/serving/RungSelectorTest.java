@@ -17,14 +17,18 @@ class RungSelectorTest {
     }
 
     @Test
-    @DisplayName("a request runs at max(base, its table entry), clamped to the ladder; without an entry at the base")
+    @DisplayName("a request runs at max(base, its table entry); without an entry at the base; a table beyond the ladder is refused")
     void tableAndBase() {
         RungSelector selector = new RungSelector(4, 1);
         assertThat(selector.rungFor(BATCH)).isEqualTo(1);
         selector.policy(new PolicyTable(0, List.of(entry(BATCH, 2), entry(CHAT, 0))));
         assertThat(selector.rungFor(BATCH)).isEqualTo(2);
         assertThat(selector.rungFor(CHAT)).isEqualTo(1); // the table never takes anyone denser than the base
-        selector.policy(new PolicyTable(0, List.of(entry(BATCH, 9))));
+        assertThatThrownBy(() -> selector.policy(new PolicyTable(0, List.of(entry(BATCH, 9)))))
+                .hasMessageContaining("to rung 9; the ladder has rungs 0..3");
+        assertThat(selector.rungFor(BATCH)).as("a refused table changes nothing").isEqualTo(2);
+        assertThat(selector.policy(new PolicyTable(0, List.of(entry(BATCH, 3))))).isTrue();
+        assertThat(selector.policy(new PolicyTable(0, List.of(entry(BATCH, 3))))).as("the same table again").isFalse();
         assertThat(selector.rungFor(BATCH)).isEqualTo(3);
         assertThat(selector.moveBaseRung(3)).isEqualTo(1);
         assertThat(selector.rungFor(CHAT)).isEqualTo(3);

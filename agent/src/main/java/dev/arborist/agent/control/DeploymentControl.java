@@ -13,6 +13,7 @@ import dev.arborist.policies.control.ControlDecision;
 import dev.arborist.policies.control.Controller;
 import dev.arborist.policies.control.DriftDetector;
 import dev.arborist.policies.control.DriftReport;
+import dev.arborist.policies.control.PolicyTable;
 import dev.arborist.policies.control.SloSpec;
 import dev.arborist.policies.control.WindowSummary;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ public final class DeploymentControl {
     private final Rollout rollout;
     private final DriftTracker drift;
     private final EffectWatcher watcher;
+    private final InputPolicy inputPolicy;
     private final double minBuildTokens;
     private int windowsUntilBuild; // > 0 after a build that published nothing
     private WindowStats lastEvidence; // the latest window the controller took as evidence: the basis of the next watch
@@ -59,6 +61,7 @@ public final class DeploymentControl {
         this.rollout = rollout;
         this.drift = drift;
         this.watcher = watcher;
+        this.inputPolicy = new InputPolicy(spec);
         this.minBuildTokens = minBuildTokens;
     }
 
@@ -109,6 +112,7 @@ public final class DeploymentControl {
             return; // the plan regressed and was rolled back: this window says nothing more
         }
         ServedPlan current = rollout.current();
+        telemetry.inputs().follow(current.planId());
         if (!current.planId().equals(w.dominantPlan())) {
             metrics.decision("hold"); // serving has not switched to the announced plan yet
             return;
@@ -120,7 +124,7 @@ public final class DeploymentControl {
         if (d.moves()) {
             rollout.move(d, lastEvidence, now);
             drift.served(rollout.current()); // compare over the units the new level runs
-        } else {
+        } else if (!announcePolicy(now)) {
             metrics.decision("hold");
         }
         if (w.dominantRung() == rollout.current().rung() && w.requests() >= spec.minRequests()) {
@@ -142,6 +146,16 @@ public final class DeploymentControl {
         synchronized (history) {
             return List.copyOf(history);
         }
+    }
+
+    /** @return whether a new per-input policy table went out with the plan served */
+    private boolean announcePolicy(Instant now) {
+        PolicyTable table = inputPolicy.due(rollout.current(), telemetry.inputs(), now);
+        if (table == null) {
+            return false;
+        }
+        rollout.policy(table, inputPolicy.reason(table, telemetry.inputs().profiled()), now);
+        return true;
     }
 
     /** The live shadow signal of the current rung exceeds the budget: the controller steps back. */
@@ -186,6 +200,7 @@ public final class DeploymentControl {
     public void onBuild(BuildResult result, Instant now) {
         if (result instanceof BuildResult.Built built) {
             rollout.publish(built, lastEvidence, now);
+            telemetry.inputs().follow(rollout.current().planId()); // a new ladder: evidence starts afresh
             drift.rebase(built.request().statistics(), rollout.current());
         } else {
             rollout.rejected(result, now);
@@ -199,7 +214,7 @@ public final class DeploymentControl {
     }
 
     private static WindowSummary summary(WindowStats w) {
-        return new WindowSummary(w.start(), w.end(), w.requests(), w.ttftP95(), w.itlP95(), w.e2eP95(), w.tokensPerSecond(),
+        return new WindowSummary(w.start(), w.end(), w.requests(), w.ttftP95(), w.itlP95(), w.e2eP95(), w.queueP95(), w.tokensPerSecond(),
                 w.dominantRung());
     }
 

@@ -1,7 +1,7 @@
 package dev.arborist.agent.control;
 
 import dev.arborist.agent.window.WindowStats;
-import dev.arborist.policies.control.Controller;
+import dev.arborist.policies.control.MoveVerdict;
 import dev.arborist.policies.control.SloSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * Follows the last published move or plan through the windows after it: once enough of them ran
  * on it, reports the measured effect (for the second audit record) and, for a new plan, whether it
- * regressed against the windows before it: a targeted p95 up by more than the controller's
- * {@link Controller#WORSE_BY} at a similar request rate, or a shadow quality ratio over budget.
+ * regressed against the windows before it: by {@link MoveVerdict#fasterBackfired}, the rule the
+ * controller judges a sparser rung by, or by a shadow quality ratio over budget.
  * Rung moves are judged by the controller itself; this only measures them.
  */
 final class EffectWatcher {
@@ -66,7 +66,7 @@ final class EffectWatcher {
         if (latencyRatio != null) {
             measured.put("latency_ratio", latencyRatio);
         }
-        String regression = w.fallback() == null ? null : regression(w, after, latencyRatio);
+        String regression = w.fallback() == null ? null : regression(w, after);
         return new Report(w, measured, regression);
     }
 
@@ -83,22 +83,14 @@ final class EffectWatcher {
         return worst;
     }
 
-    private String regression(Watch w, Map<String, Double> after, Double latencyRatio) {
+    /** A new plan regressed when its shadow quality is over budget, or by the rule the controller judges a sparser rung by. */
+    private String regression(Watch w, Map<String, Double> after) {
         Double shadow = after.get("shadow_ratio");
         if (shadow != null && w.after().shadowTokens() >= MIN_SHADOW_TOKENS && shadow > spec.maxPerplexityRatio()) {
             return String.format(Locale.ROOT, "shadow quality ratio %.3f on %d scored tokens exceeds the budget %.3f", shadow,
                     w.after().shadowTokens(), spec.maxPerplexityRatio());
         }
-        if (latencyRatio == null || w.basis() == null) {
-            return null;
-        }
-        double rateBefore = w.basis().requestsPerSecond();
-        boolean sameLoad = after.get("request_rate") <= rateBefore * (1 + Controller.SAME_LOAD);
-        if (sameLoad && latencyRatio > 1 + Controller.WORSE_BY) {
-            return String.format(Locale.ROOT, "p95 latency rose %.0f%% over the window before the plan at a similar request rate"
-                    + " (%.2f/s, was %.2f/s)", (latencyRatio - 1) * 100, after.get("request_rate"), rateBefore);
-        }
-        return null;
+        return w.basis() == null ? null : MoveVerdict.fasterBackfired(spec, w.basis().sample(1), w.after().sample(w.windows()));
     }
 
     private List<String> targeted() {

@@ -4,11 +4,15 @@ import dev.arborist.agent.metrics.AgentMetrics;
 import dev.arborist.agent.plan.BuildResult;
 import dev.arborist.agent.window.UnitOrder;
 import dev.arborist.agent.window.WindowStats;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arborist.events.EventJson;
 import dev.arborist.events.ModelUpdate;
 import dev.arborist.model.runtime.LanguageModel;
 import dev.arborist.policies.control.ControlDecision;
 import dev.arborist.policies.control.Controller;
 import dev.arborist.policies.control.ControllerState;
+import dev.arborist.policies.control.PolicyTable;
 import dev.arborist.policies.control.Rung;
 import dev.arborist.policies.control.SloSpec;
 import dev.arborist.policies.elastic.ElasticArtifact;
@@ -142,6 +146,29 @@ final class Rollout {
         current = current.at(update.withSequence(seq));
         metrics.decision(action);
         startWatch(seq, action, d.fromRung(), basis, null, now);
+    }
+
+    /**
+     * Announces a per-input policy table with the plan served, at the same rung: classes it names
+     * run sparser than the base rung from the next step on. Not watched: it moves only classes whose
+     * cost was measured before, and the base rung's moves are judged as before.
+     */
+    void policy(PolicyTable table, String reason, Instant now) {
+        ModelUpdate update = current.update().withPolicy(json(table), reason);
+        Rung rung = current.rungs().get(current.rung());
+        long seq = announcer.announce(new Announcer.Announcement("policy", current.planId(), reason, current.rung(), current.rung(),
+                Map.of("policy_classes", (double) table.entries().size()), Map.of(), rung.perplexityRatio(), update), now);
+        current = current.at(update.withSequence(seq));
+        metrics.decision("policy");
+        LOG.info("{}", reason);
+    }
+
+    private static JsonNode json(PolicyTable table) {
+        try {
+            return EventJson.mapper().readTree(table.toJson());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a policy table's JSON always parses", e);
+        }
     }
 
     /**

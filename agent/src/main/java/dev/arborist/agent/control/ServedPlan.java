@@ -6,6 +6,7 @@ import dev.arborist.events.ModelUpdate;
 import dev.arborist.model.config.ModelConfig;
 import dev.arborist.model.nn.Level;
 import dev.arborist.model.runtime.LanguageModel;
+import dev.arborist.policies.control.PolicyTable;
 import dev.arborist.policies.control.Rung;
 import dev.arborist.policies.elastic.ElasticArtifact;
 import dev.arborist.policies.plan.PlanArtifact;
@@ -66,6 +67,11 @@ public record ServedPlan(ModelUpdate update, List<Rung> rungs, List<Level> level
 
     public Level level() {
         return levels.get(rung());
+    }
+
+    /** The per-input policy table announced with the plan; an empty one (all at the base rung) when none was. */
+    public PolicyTable policy() {
+        return update.policy() == null ? new PolicyTable(0, List.of()) : PolicyTable.fromJson(update.policy().toString());
     }
 
     /** This plan announced at another rung. */

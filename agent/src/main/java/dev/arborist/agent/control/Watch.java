@@ -2,6 +2,7 @@ package dev.arborist.agent.control;
 
 import dev.arborist.agent.window.WindowStats;
 import dev.arborist.events.ModelUpdate;
+import dev.arborist.policies.control.LatencySample;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,9 +24,9 @@ public record Watch(long sequence, String action, String planId, int fromRung, i
      *
      * @param shadowGap sum over shadow tokens of ln(shadow ratio)
      */
-    public record Effect(double ttft, double itl, double e2e, int ttftN, int itlN, int e2eN, double requestsPerSecond,
-                         double tokensPerSecond, long shadowTokens, double shadowGap) {
-        static final Effect NONE = new Effect(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public record Effect(double ttft, double itl, double e2e, double queue, int ttftN, int itlN, int e2eN, int queueN,
+                         double requestsPerSecond, double tokensPerSecond, long shadowTokens, double shadowGap) {
+        static final Effect NONE = new Effect(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
         static Effect of(WindowStats w) {
             return NONE.plus(w);
@@ -33,7 +34,8 @@ public record Watch(long sequence, String action, String planId, int fromRung, i
 
         Effect plus(WindowStats w) {
             return new Effect(ttft + orZero(w.ttftP95()), itl + orZero(w.itlP95()), e2e + orZero(w.e2eP95()),
-                    ttftN + (w.ttftP95() == null ? 0 : 1), itlN + (w.itlP95() == null ? 0 : 1), e2eN + (w.e2eP95() == null ? 0 : 1),
+                    queue + orZero(w.queueP95()), ttftN + count(w.ttftP95()), itlN + count(w.itlP95()), e2eN + count(w.e2eP95()),
+                    queueN + count(w.queueP95()),
                     requestsPerSecond + w.requestsPerSecond(), tokensPerSecond + w.tokensPerSecond(), shadowTokens + w.shadowTokens(),
                     shadowGap + (w.shadowRatio() == null ? 0 : w.shadowTokens() * Math.log(w.shadowRatio())));
         }
@@ -44,6 +46,7 @@ public record Watch(long sequence, String action, String planId, int fromRung, i
             put(m, "ttft_p95_seconds", ttft, ttftN);
             put(m, "itl_p95_seconds", itl, itlN);
             put(m, "e2e_p95_seconds", e2e, e2eN);
+            put(m, "queue_p95_seconds", queue, queueN);
             m.put("request_rate", requestsPerSecond / windows);
             m.put("tokens_per_second", tokensPerSecond / windows);
             if (shadowTokens > 0) {
@@ -52,10 +55,23 @@ public record Watch(long sequence, String action, String planId, int fromRung, i
             return m;
         }
 
+        /** Mean load and p95s over {@code windows} windows, as a move's verdict compares them. */
+        LatencySample sample(int windows) {
+            return new LatencySample(requestsPerSecond / windows, mean(ttft, ttftN), mean(itl, itlN), mean(e2e, e2eN), mean(queue, queueN));
+        }
+
         private static void put(Map<String, Double> m, String key, double sum, int n) {
             if (n > 0) {
                 m.put(key, sum / n);
             }
+        }
+
+        private static Double mean(double sum, int n) {
+            return n > 0 ? sum / n : null;
+        }
+
+        private static int count(Double v) {
+            return v == null ? 0 : 1;
         }
 
         private static double orZero(Double v) {

@@ -21,7 +21,7 @@ import java.util.function.DoubleSupplier;
  */
 public final class AgentMetrics implements AutoCloseable {
     /** The controller's actions as metric label values. */
-    public static final List<String> ACTIONS = List.of("hold", "sparser", "denser", "rebuild", "rollback");
+    public static final List<String> ACTIONS = List.of("hold", "sparser", "denser", "rebuild", "rollback", "policy");
     /** Outcomes of a plan build. */
     public static final List<String> BUILD_RESULTS = List.of("published", "rejected");
     /** Why an event was skipped. */

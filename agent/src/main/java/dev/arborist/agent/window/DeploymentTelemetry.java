@@ -8,7 +8,8 @@ import java.util.function.Function;
 
 /**
  * Everything the agent keeps of a deployment's telemetry: the control windows (requests), the
- * lifelong decayed statistics and this window's statistics (sketches), and recent prompts. One
+ * lifelong decayed statistics and this window's statistics (sketches), recent prompts and the
+ * evidence for the per-input policy (shadow profiles). One
  * entry point per event, so the consumer loop only routes. Consumer thread only.
  */
 public final class DeploymentTelemetry {
@@ -17,6 +18,7 @@ public final class DeploymentTelemetry {
     private final DecayedTraffic traffic;
     private final WindowTraffic recent;
     private final PromptSample prompts;
+    private final InputEvidence inputs = new InputEvidence();
     private final Function<String, UnitOrder> orders;
 
     /** @param orders the unit order of a plan id this agent published; null for a plan it does not know */
@@ -43,6 +45,7 @@ public final class DeploymentTelemetry {
 
     private String request(Telemetry.Request r, Instant now) {
         prompts.add(r.event().promptTokenIds()); // recent traffic for the shadow check, late or not
+        inputs.add(r.event()); // what each rung costs each input class, late or not
         return windows.add(r.event(), r.finished(), now) ? null : "late";
     }
 
@@ -87,5 +90,9 @@ public final class DeploymentTelemetry {
 
     public PromptSample prompts() {
         return prompts;
+    }
+
+    public InputEvidence inputs() {
+        return inputs;
     }
 }

@@ -59,7 +59,7 @@ public final class RequestWindow {
         record(itl, e.interTokenSeconds());
         record(e2e, e.e2eSeconds());
         record(queue, e.queueSeconds());
-        rungs.merge(e.rung() == null ? 0 : e.rung(), 1L, Long::sum);
+        rungs.merge(e.controlRung(), 1L, Long::sum); // the base rung: what the controller set, whatever the policy table did
         plans.merge(e.planId() == null ? WindowStats.DENSE : e.planId(), 1L, Long::sum);
         RequestEvent.Features f = e.features();
         sloClasses.merge(f == null || f.sloClass() == null ? "default" : f.sloClass(), 1L, Long::sum);

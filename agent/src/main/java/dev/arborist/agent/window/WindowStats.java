@@ -9,7 +9,8 @@ import java.util.Map;
  * quantiles are within {@link LatencyHistogram#RELATIVE_ERROR} and null when no request reported
  * that latency.
  *
- * @param rungUsage requests per rung (0: dense, or a plan without a ladder)
+ * @param rungUsage requests per base rung, the rung the controller set (0: dense, or a plan without a ladder); a
+ *     request the per-input policy table sent sparser counts at its base rung
  * @param planUsage requests per plan id ({@value #DENSE} for the unpruned base)
  * @param sloClasses requests per SLO class ({@code default} when a request named none)
  * @param lengthBuckets requests per prompt-length bucket ({@code none} when not bucketed)

@@ -38,6 +38,22 @@ class WindowsTest {
     }
 
     @Test
+    @DisplayName("a window's rung is the base rung the controller set, not the sparser rung the policy table sent a request to")
+    void rungIsTheBaseRung() {
+        Windows w = new Windows(Duration.ofSeconds(10), T0);
+        for (int i = 0; i < 3; i++) {
+            w.add(request("a", 1, 3, "p").withBaseRung(1), T0.plusSeconds(2), T0.plusSeconds(2)); // table: rung 3
+        }
+        w.add(request("a", 1, 1, "p").withBaseRung(1), T0.plusSeconds(3), T0.plusSeconds(3));
+        w.add(request("a", 1, 2, "p"), T0.plusSeconds(4), T0.plusSeconds(4)); // an older replica: no base rung, its own counts
+
+        WindowStats s = w.closeDue(T0.plusSeconds(13)).get(0);
+
+        assertThat(s.rungUsage()).containsEntry(1, 4L).containsEntry(2, 1L).doesNotContainKey(3);
+        assertThat(s.dominantRung()).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("after a long pause only the last few empty windows are reported")
     void longPause() {
         Windows w = new Windows(Duration.ofSeconds(1), T0);

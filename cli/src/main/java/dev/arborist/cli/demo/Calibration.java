@@ -19,6 +19,8 @@ final class Calibration {
     private static final int P95_WINDOWS = 3;
     /** Requests a p95 is taken over, at least: fewer make it the maximum of a handful. */
     private static final int P95_REQUESTS = 40;
+    /** The p95 probe lasts at least this long, so it sees a burst or two (about one every 15 s) as the scenario will. */
+    private static final Duration P95_PROBE = Duration.ofSeconds(30);
 
     private final URI server;
     private final String model;
@@ -39,7 +41,7 @@ final class Calibration {
     /** Completed requests per second with {@value #CLOSED_LOOP_CLIENTS} clients sending back to back. */
     double denseCapacity() throws InterruptedException {
         status.accept("calibrating: dense capacity with " + CLOSED_LOOP_CLIENTS + " closed-loop clients for " + CAPACITY_PROBE.toSeconds() + " s");
-        double rate = new ClosedLoop(server, model, prompts, maxTokens, seed).requestsPerSecond(CLOSED_LOOP_CLIENTS, CAPACITY_PROBE);
+        double rate = ClosedLoop.requestsPerSecond(server, model, prompts, maxTokens, seed, CLOSED_LOOP_CLIENTS, CAPACITY_PROBE);
         status.accept(String.format("calibrating: dense capacity %.2f req/s", rate));
         return rate;
     }
@@ -49,6 +51,7 @@ final class Calibration {
         Duration length = window.multipliedBy(P95_WINDOWS);
         Duration enough = Duration.ofMillis((long) Math.ceil(P95_REQUESTS / rate * 1000));
         length = length.compareTo(enough) >= 0 ? length : enough;
+        length = length.compareTo(P95_PROBE) >= 0 ? length : P95_PROBE;
         status.accept(String.format("calibrating: dense p95 at %.2f req/s for %d s", rate, length.toSeconds()));
         ConcurrentLinkedQueue<TrafficGenerator.Result> done = new ConcurrentLinkedQueue<>();
         TrafficGenerator generator = new TrafficGenerator(server, model, prompts, Scenario.STEADY, rate, maxTokens, length, seed + 1, done::add);

@@ -1,63 +1,116 @@
 package dev.arborist.cli.demo;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Clients that each send their next request as soon as the previous one answers: the server's capacity at that concurrency. */
-final class ClosedLoop {
+/**
+ * Clients that each send their next completion request as soon as the previous one answered, until
+ * closed: the server's capacity at that concurrency, or a steady background load. Every answer is
+ * counted as served (200) or failed (any other status, or no answer), and the first few failures
+ * are kept to say what went wrong.
+ */
+public final class ClosedLoop implements AutoCloseable {
+    private static final int FAILURES_KEPT = 10;
+
+    private final HttpClient http = HttpClient.newHttpClient();
     private final CompletionRequests requests;
     private final PromptPool prompts;
-    private final long seed;
+    private final PromptPool.Domain onlyDomain; // null: the steady scenario's mix
+    private final AtomicLong served = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    private final List<Thread> clients = new ArrayList<>();
+    private volatile boolean stopped;
 
-    ClosedLoop(URI server, String model, PromptPool prompts, int maxTokens, long seed) {
+    private ClosedLoop(URI server, String model, PromptPool prompts, PromptPool.Domain onlyDomain, int maxTokens) {
         this.requests = new CompletionRequests(server, model, maxTokens);
         this.prompts = prompts;
-        this.seed = seed;
+        this.onlyDomain = onlyDomain;
     }
 
-    /** Successful requests per second over {@code duration} with {@code clients} clients. */
-    double requestsPerSecond(int clients, Duration duration) throws InterruptedException {
-        HttpClient http = HttpClient.newHttpClient();
-        AtomicInteger ok = new AtomicInteger();
-        long end = System.nanoTime() + duration.toNanos();
-        List<Thread> threads = new ArrayList<>();
-        long began = System.nanoTime();
+    /**
+     * Starts {@code clients} clients, client c drawing prompts with seed {@code seed + c}.
+     *
+     * @param domain where every prompt comes from; null for the steady scenario's mix
+     */
+    public static ClosedLoop start(URI server, String model, PromptPool prompts, PromptPool.Domain domain, int maxTokens, int clients,
+                                   long seed) {
+        ClosedLoop loop = new ClosedLoop(server, model, prompts, domain, maxTokens);
         for (int c = 0; c < clients; c++) {
             Random random = new Random(seed + c);
-            Thread t = new Thread(() -> {
-                while (System.nanoTime() < end) {
-                    if (send(http, random)) {
-                        ok.incrementAndGet();
-                    }
-                }
-            }, "arborist-demo-calibration-" + c);
+            Thread t = new Thread(() -> loop.sendUntilStopped(random), "arborist-closed-loop-" + c);
             t.setDaemon(true);
+            loop.clients.add(t);
             t.start();
-            threads.add(t);
         }
-        for (Thread t : threads) {
-            t.join();
-        }
-        return ok.get() / ((System.nanoTime() - began) / 1e9);
+        return loop;
     }
 
-    private boolean send(HttpClient http, Random random) {
-        PromptPool.Domain domain = Scenario.STEADY.domain(0, random.nextDouble());
-        try {
-            HttpRequest request = requests.of(prompts.draw(domain, random), domain.sloClass());
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (java.io.IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+    /** Served requests per second with {@code clients} clients over {@code duration}: the capacity at that concurrency. */
+    static double requestsPerSecond(URI server, String model, PromptPool prompts, int maxTokens, long seed, int clients,
+                                    Duration duration) throws InterruptedException {
+        long began = System.nanoTime();
+        ClosedLoop loop = start(server, model, prompts, null, maxTokens, clients, seed);
+        Thread.sleep(duration.toMillis());
+        loop.close();
+        return loop.served() / ((System.nanoTime() - began) / 1e9);
+    }
+
+    /** Requests answered with 200 so far. */
+    public long served() {
+        return served.get();
+    }
+
+    /** Requests answered otherwise, or not at all, so far. */
+    public long failed() {
+        return failed.get();
+    }
+
+    /** The first failures: status and body, or the exception. */
+    public List<String> failures() {
+        return List.copyOf(failures);
+    }
+
+    private void sendUntilStopped(Random random) {
+        while (!stopped) {
+            PromptPool.Domain domain = onlyDomain != null ? onlyDomain : Scenario.STEADY.domain(0, random.nextDouble());
+            try {
+                HttpResponse<String> response = http.send(requests.of(prompts.draw(domain, random), domain.sloClass()),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    served.incrementAndGet();
+                } else {
+                    fail(response.statusCode() + " " + response.body());
+                }
+            } catch (IOException e) {
+                fail(e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void fail(String why) {
+        if (failed.incrementAndGet() <= FAILURES_KEPT) {
+            failures.add(why);
+        }
+    }
+
+    /** Stops sending and waits for the requests in flight to answer, so the counts are final. */
+    @Override
+    public void close() throws InterruptedException {
+        stopped = true;
+        for (Thread t : clients) {
+            t.join(Duration.ofMinutes(2).toMillis());
         }
     }
 }

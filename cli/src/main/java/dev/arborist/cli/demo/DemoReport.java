@@ -20,10 +20,12 @@ import java.util.List;
  *     they are the agent's moves, which the pin overrides
  * @param meanPerplexityRatio mean over the windows of the served rung's held-out perplexity ratio to dense
  * @param finalPerplexityRatio the agent's last verified perplexity ratio (of its own rung)
+ * @param inputPolicy what the agent's per-input policy did; null when it announced no table
  */
 public record DemoReport(String scenario, Baseline baseline, double durationSeconds, double baseRate, long requests, long failedRequests,
         long swaps, long rungChanges, double sloSeconds, double sloAttainment, double sloAttainmentAfterConvergence,
-        double convergenceSeconds, double finalPerplexityRatio, double meanPerplexityRatio, long driftEvents, List<Timeline.Point> timeline) {
+        double convergenceSeconds, double finalPerplexityRatio, double meanPerplexityRatio, long driftEvents, List<Timeline.Point> timeline,
+        InputPolicyOutcome inputPolicy) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -44,6 +46,11 @@ public record DemoReport(String scenario, Baseline baseline, double durationSeco
         number(root, "final_perplexity_ratio", finalPerplexityRatio);
         number(root, "mean_perplexity_ratio", meanPerplexityRatio);
         root.put("drift_events", driftEvents);
+        if (inputPolicy == null) {
+            root.putNull("input_policy");
+        } else {
+            inputPolicy.writeTo(root.putObject("input_policy"));
+        }
         ArrayNode points = root.putArray("timeline");
         for (Timeline.Point p : timeline) {
             ObjectNode n = points.addObject().put("t", p.endSeconds()).put("offered_rps", p.offeredRate()).put("completed", p.completed())

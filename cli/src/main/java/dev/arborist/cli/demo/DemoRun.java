@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,10 +58,12 @@ public final class DemoRun implements AutoCloseable {
     }
 
     /** Base load as a share of dense capacity: doubled, it overloads dense but not a 1.5x rung. */
-    static final double BASE_LOAD_SHARE = 0.45;
+    static final double BASE_LOAD_SHARE = 0.35;
     /** The SLO as a multiple of the dense p95 at base load: headroom for bursts, not for a doubled load. */
     static final double SLO_OVER_BASE_P95 = 1.6;
     static final String DEPLOYMENT = "demo";
+    static final int SHADOW_EVERY = 3;
+    static final double INPUT_TOLERANCE_SHARE = 3;
     private static final Duration PLAN_TIMEOUT = Duration.ofMinutes(5);
 
     private final Settings settings;
@@ -71,6 +74,7 @@ public final class DemoRun implements AutoCloseable {
     /** Serving's admin token, random per run: only this process pins rungs. */
     private final String adminToken = UUID.randomUUID().toString();
     private volatile TrafficGenerator traffic;
+    private Instant trafficStarted;
 
     private DemoRun(Settings settings, Consumer<String> status, Path workDir) {
         this.settings = settings;
@@ -108,12 +112,16 @@ public final class DemoRun implements AutoCloseable {
         // the served rung's quality is looked up in the ladder of the plan served at the end: a rebuilt
         // plan's rungs may differ slightly from the earlier plans' (same budgets, other statistics)
         List<Double> ratios = pin.levels().perplexityRatios();
+        DecisionTally.AnnouncedPolicy policy = DecisionTally.policy(kafka.bootstrapServers(), DEPLOYMENT);
+        InputPolicyOutcome inputs = policy == null ? null
+                : InputPolicyOutcome.of(Duration.between(trafficStarted, policy.firstAt()).toMillis() / 1000.0, policy.table(), results);
         return report(timeline, results, sampler.totals(), baseRate, slo, timeline.meanPerplexityRatio(ratios),
-                DecisionTally.driftRebuilds(kafka.bootstrapServers(), DEPLOYMENT));
+                DecisionTally.driftRebuilds(kafka.bootstrapServers(), DEPLOYMENT), inputs);
     }
 
     private ServingServer startServing(String bootstrap) throws Exception {
-        TelemetryConfig telemetry = TelemetryConfig.of(bootstrap, DEPLOYMENT).withStats(4, settings.window());
+        // one request in SHADOW_EVERY is profiled at every rung: enough for the per-input policy to learn within a short run
+        TelemetryConfig telemetry = TelemetryConfig.of(bootstrap, DEPLOYMENT).withStats(4, settings.window()).withShadowEvery(SHADOW_EVERY);
         ServingConfig config = ServingConfig.of(settings.modelDir()).withPort(settings.servingPort()).withTelemetry(telemetry)
                 .withAdminToken(adminToken);
         ServingServer server = ServingServer.start(config).toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
@@ -124,9 +132,14 @@ public final class DemoRun implements AutoCloseable {
 
     private Agent startAgent(String bootstrap, double slo) {
         status.accept("starting the agent (it builds a first plan from the calibration text)");
-        SloSpec spec = SloSpec.builder(DEPLOYMENT).e2eP95Seconds(slo).qualityBudget(settings.qualityBudget())
-                .cooldown(settings.window().multipliedBy(2)).build();
-        AgentConfig.Builder config = AgentConfig.builder(bootstrap, settings.modelDir(), workDir.resolve("store"), spec)
+        SloSpec.Builder spec = SloSpec.builder(DEPLOYMENT).e2eP95Seconds(slo).qualityBudget(settings.qualityBudget())
+                .cooldown(settings.window().multipliedBy(2));
+        if (settings.scenario() == Scenario.MIXED) {
+            // the per-input policy's scenario: a few minutes profile tens of requests per class, too few to tell a cost
+            // within the default 2% from the noise of single prompts (sd about 5%), so each class may pay a third of the budget
+            spec.inputTolerance(settings.qualityBudget() / INPUT_TOLERANCE_SHARE);
+        }
+        AgentConfig.Builder config = AgentConfig.builder(bootstrap, settings.modelDir(), workDir.resolve("store"), spec.build())
                 .window(settings.window())
                 .metricsPort(settings.agentPort())
                 .calibFile(settings.modelDir().resolve("calib.txt"));
@@ -168,6 +181,7 @@ public final class DemoRun implements AutoCloseable {
                 + (settings.baseline() == Baseline.AGENT ? "the agent" : "the " + settings.baseline().label() + " baseline's pin"));
         OptionalInt pinned = pin.hold(); // before the first request: the first plan is pinned from the start
         long start = System.nanoTime();
+        trafficStarted = Instant.now();
         traffic.start();
         double windowSeconds = settings.window().toMillis() / 1000.0;
         double nextPoint = windowSeconds;
@@ -203,14 +217,14 @@ public final class DemoRun implements AutoCloseable {
     }
 
     private DemoReport report(Timeline timeline, List<TrafficGenerator.Result> all, Sampler.Totals totals, double baseRate, double slo,
-            double meanPerplexityRatio, long driftRebuilds) {
+            double meanPerplexityRatio, long driftRebuilds, InputPolicyOutcome inputs) {
         double seconds = settings.duration().toSeconds();
         List<Double> changes = settings.scenario().changePoints().stream().map(p -> p * seconds).toList();
         double convergence = changes.stream().mapToDouble(timeline::convergenceSeconds).max().orElse(Double.NaN);
         return new DemoReport(settings.scenario().label(), settings.baseline(), seconds, baseRate, all.size(),
                 all.stream().filter(r -> !r.ok()).count(), Math.round(totals.swaps()), Math.round(totals.rungChanges()), slo,
                 timeline.attainment(), timeline.attainmentAfterConvergence(changes), convergence, totals.qualityRatio(), meanPerplexityRatio,
-                driftRebuilds, timeline.points());
+                driftRebuilds, timeline.points(), inputs);
     }
 
     private static List<TrafficGenerator.Result> drain(ConcurrentLinkedQueue<TrafficGenerator.Result> queue) {

@@ -32,6 +32,18 @@ public enum Scenario {
             return 0.2;
         }
     },
+    /** Base load, half chat and half formal text throughout: the per-input policy's case. */
+    MIXED("mixed") {
+        @Override
+        public double loadMultiplier(double progress) {
+            return 1.0;
+        }
+
+        @Override
+        public double formalShare(double progress) {
+            return 0.5;
+        }
+    },
     /** Base load; traffic moves from chat to formal text at a third of the run. */
     DOMAIN_SHIFT("domain-shift") {
         @Override
@@ -60,7 +72,7 @@ public enum Scenario {
     /** Where the offered traffic changes, as progress (0..1); the start counts as a change. */
     public java.util.List<Double> changePoints() {
         return switch (this) {
-            case STEADY -> java.util.List.of(0.0);
+            case STEADY, MIXED -> java.util.List.of(0.0);
             case LOAD_STEP -> java.util.List.of(0.0, 0.25, 0.75);
             case DOMAIN_SHIFT -> java.util.List.of(0.0, 1.0 / 3);
         };
@@ -79,6 +91,6 @@ public enum Scenario {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown scenario '" + label + "': use load-step, domain-shift or steady");
+        throw new IllegalArgumentException("unknown scenario '" + label + "': use load-step, domain-shift, steady or mixed");
     }
 }

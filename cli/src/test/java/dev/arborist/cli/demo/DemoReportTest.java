@@ -56,7 +56,7 @@ class DemoReportTest {
         Timeline timeline = timeline(3, 3, 3);
         DemoReport report = new DemoReport("load-step", Baseline.SPARSEST, 30, 2.5, 90, 1, 2, 4, SLO, timeline.attainment(),
                 timeline.attainmentAfterConvergence(List.of(0.0)), timeline.convergenceSeconds(0), 1.1, timeline.meanPerplexityRatio(LADDER), 0,
-                timeline.points());
+                timeline.points(), null);
         ObjectNode json = report.toJson();
         assertThat(json.get("baseline").asText()).isEqualTo("sparsest");
         assertThat(json.get("base_rate").asDouble()).isEqualTo(2.5);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,6 +19,31 @@ class ScenarioTest {
     private static final Path MODEL = Path.of("../models/arborist-moe-6x8");
     private static final Duration WINDOW = Duration.ofSeconds(3);
     private static final double BUDGET = 0.15;
+    /** Control windows from the load step until p95 must have settled under the SLO. */
+    private static final int SETTLE_WINDOWS = 12;
+
+    @Test
+    @DisplayName("load step: offered load doubles, p95 breaks the SLO, the agent moves sparser within budget and p95 settles under"
+            + " the SLO within a few windows; when the load drops it returns towards dense")
+    void loadStep() throws Exception {
+        DemoReport report = run(Scenario.LOAD_STEP, Duration.ofSeconds(144));
+        double step = report.durationSeconds() * 0.25;
+        double drop = report.durationSeconds() * 0.75;
+        Timeline timeline = new Timeline();
+        report.timeline().forEach(timeline::add);
+        List<Timeline.Point> during = report.timeline().stream().filter(p -> p.endSeconds() > step && p.endSeconds() <= drop).toList();
+        int sparsest = during.stream().mapToInt(Timeline.Point::rung).max().orElse(0);
+
+        assertThat(during).as("the doubled load broke the SLO").anyMatch(p -> !p.withinSlo());
+        assertThat(sparsest).as("the agent moved sparser during the step").isPositive();
+        assertThat(timeline.convergenceSeconds(step)).as("seconds from the step until p95 settled under the SLO")
+                .isLessThanOrEqualTo(SETTLE_WINDOWS * WINDOW.toSeconds());
+        assertThat(during).as("quality within budget on every window").allSatisfy(p ->
+                assertThat(Double.isNaN(p.qualityRatio()) || p.qualityRatio() <= 1 + BUDGET).isTrue());
+        List<Timeline.Point> after = report.timeline().stream().filter(p -> p.endSeconds() > drop).toList();
+        assertThat(after.get(after.size() - 1).rung()).as("back towards dense after the load dropped").isLessThan(sparsest);
+        assertThat(report.failedRequests()).isZero();
+    }
 
     @Test
     @DisplayName("domain shift: traffic moves to text whose experts were trimmed; the agent detects the drift and rebuilds from recent statistics")

@@ -207,7 +207,7 @@ public final class Controller {
         int before = memory.rungBeforeMove;
         WindowSummary basis = memory.moveBasis;
         memory.verdictGiven();
-        String backfired = memory.currentRung > before ? MoveVerdict.sparserBackfired(spec, basis, window)
+        String backfired = memory.currentRung > before ? MoveVerdict.fasterBackfired(spec, basis.sample(), window.sample())
                 : MoveVerdict.denserBackfired(slo);
         if (backfired == null) {
             return null;

@@ -62,6 +62,7 @@ final class ControllerStateJson {
         o.put("ttft_p95", w.ttftP95());
         o.put("itl_p95", w.itlP95());
         o.put("e2e_p95", w.e2eP95());
+        o.put("queue_p95", w.queueP95());
         o.put("tokens_per_second", w.tokensPerSecond());
         o.put("rung", w.rung());
         return o;
@@ -70,7 +71,7 @@ final class ControllerStateJson {
     private static WindowSummary window(JsonNode o) {
         return new WindowSummary(Instant.parse(o.get("start").asText()), Instant.parse(o.get("end").asText()),
                 o.get("requests").asLong(), number(o.get("ttft_p95")), number(o.get("itl_p95")), number(o.get("e2e_p95")),
-                o.get("tokens_per_second").asDouble(), o.get("rung").asInt());
+                number(o.get("queue_p95")), o.get("tokens_per_second").asDouble(), o.get("rung").asInt());
     }
 
     private static Instant instant(JsonNode n) {

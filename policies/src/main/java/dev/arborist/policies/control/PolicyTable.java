@@ -38,10 +38,10 @@ public final class PolicyTable {
      * @param rung the sparsest rung this class was shown to tolerate
      * @param samples shadowed requests at that rung
      * @param meanDropNats their mean shadow log-likelihood drop per token
-     * @param meanE2eSeconds mean end-to-end latency of the class's requests at that rung
+     * @param meanE2eSeconds mean end-to-end latency of the class's requests that ran at that rung; null when none did
      */
     public record Entry(String sloClass, String lengthBucket, Integer signature, @JsonProperty(required = true) int rung,
-                        long samples, double meanDropNats, double meanE2eSeconds) {
+                        long samples, double meanDropNats, Double meanE2eSeconds) {
         public Entry {
             if (rung < 0) {
                 throw new IllegalArgumentException("entry rung must be non-negative, got " + rung);
@@ -79,9 +79,16 @@ public final class PolicyTable {
         this.entries = Map.copyOf(byFeatures);
     }
 
-    /** The rung for a request: the class's tolerated rung if it is sparser than {@code baseRung}, else the base. */
+    /**
+     * The rung for a request: its class's tolerated rung if it is sparser than {@code baseRung}, else
+     * the base. The class is the full one (with the signature) when the table has it, else the coarse
+     * one (SLO class and length bucket only).
+     */
     public int rungFor(String sloClass, String lengthBucket, Integer signature, int baseRung) {
         Entry e = entries.get(new Features(sloClass, lengthBucket, signature));
+        if (e == null && signature != null) {
+            e = entries.get(new Features(sloClass, lengthBucket, null));
+        }
         return e == null ? baseRung : Math.max(baseRung, e.rung());
     }
 
@@ -99,6 +106,13 @@ public final class PolicyTable {
 
     public int defaultRung() {
         return defaultRung;
+    }
+
+    /** Which rung each class is sent to: two tables that agree on it route every request alike. */
+    public Map<Features, Integer> rungs() {
+        Map<Features, Integer> rungs = new LinkedHashMap<>();
+        entries().forEach(e -> rungs.put(e.features(), e.rung()));
+        return rungs;
     }
 
     public List<Entry> entries() {

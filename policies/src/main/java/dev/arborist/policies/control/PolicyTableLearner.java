@@ -7,15 +7,23 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Learns a {@link PolicyTable} from request outcomes. Rule: for each feature class, walk the rungs
- * sparser than the base, densest first. A rung with at least {@code minSamples} shadowed requests is
- * evidence: if their mean drop (dense minus level per-token log-likelihood, nats) is within the
- * tolerance the class tolerates it, and the first rung over tolerance ends the walk. Rungs without
- * evidence are stepped over (rungs are nested, so a sparser rung that is tolerated vouches for the
- * ones before it). The class gets the last tolerated rung; a class with none keeps the base rung.
- * Not thread-safe: one owner feeds and learns.
+ * Learns a {@link PolicyTable} from request outcomes. A shadowed request says what every scored rung
+ * would cost it (dense minus the rung's mean per-token log-likelihood of its continuation, nats), so
+ * evidence for a rung comes from requests that ran anywhere. A class tolerates a rung when, over at
+ * least {@code minSamples} shadowed requests, that cost is within the tolerance with confidence: its
+ * mean plus {@value #STANDARD_ERRORS} standard errors (about 97.5% one-sided). The class gets the
+ * sparsest rung beyond the base it tolerates: rungs are nested, so a tolerated sparser rung vouches
+ * for denser ones whose estimate came out high by chance. A class tolerating none keeps the base rung.
+ *
+ * <p>Every request counts twice: for its full class (SLO class, length bucket, expert-usage
+ * signature) and for its coarse class (no signature), so a signature too rare to have evidence of
+ * its own still follows its coarse class ({@link PolicyTable#rungFor}). Not thread-safe: one owner
+ * feeds and learns.
  */
 public final class PolicyTableLearner {
+    /** How many standard errors above the mean cost must still be within the tolerance. */
+    static final double STANDARD_ERRORS = 2.0;
+
     private final int minSamples;
     private final Map<PolicyTable.Features, TreeMap<Integer, Tally>> tallies = new HashMap<>();
 
@@ -23,26 +31,49 @@ public final class PolicyTableLearner {
     private static final class Tally {
         long shadowed;
         double dropSum;
+        double dropSquares;
         long requests;
         double e2eSum;
+
+        double meanDrop() {
+            return dropSum / shadowed;
+        }
+
+        /** The mean cost plus {@link #STANDARD_ERRORS} standard errors of it (sample variance). */
+        double upperDrop() {
+            double mean = meanDrop();
+            double variance = shadowed < 2 ? 0 : Math.max(0, (dropSquares - shadowed * mean * mean) / (shadowed - 1));
+            return mean + STANDARD_ERRORS * Math.sqrt(variance / shadowed);
+        }
     }
 
-    /** @param minSamples shadowed requests a (class, rung) needs before its mean counts */
+    /** @param minSamples shadowed requests a (class, rung) needs before its cost counts */
     public PolicyTableLearner(int minSamples) {
-        if (minSamples < 1) {
-            throw new IllegalArgumentException("min samples must be at least 1, got " + minSamples);
+        if (minSamples < 2) {
+            throw new IllegalArgumentException("min samples must be at least 2 (a spread needs two), got " + minSamples);
         }
         this.minSamples = minSamples;
     }
 
     public void observe(RequestOutcome outcome) {
-        Tally t = tallies.computeIfAbsent(outcome.features(), f -> new TreeMap<>()).computeIfAbsent(outcome.rung(), r -> new Tally());
-        t.requests++;
-        t.e2eSum += outcome.e2eSeconds();
-        if (outcome.shadowLogLikelihoodDrop() != null) {
-            t.shadowed++;
-            t.dropSum += outcome.shadowLogLikelihoodDrop();
+        PolicyTable.Features full = outcome.features();
+        tally(full, outcome);
+        if (full.signature() != null) {
+            tally(new PolicyTable.Features(full.sloClass(), full.lengthBucket(), null), outcome);
         }
+    }
+
+    private void tally(PolicyTable.Features features, RequestOutcome outcome) {
+        TreeMap<Integer, Tally> byRung = tallies.computeIfAbsent(features, f -> new TreeMap<>());
+        Tally ran = byRung.computeIfAbsent(outcome.rung(), r -> new Tally());
+        ran.requests++;
+        ran.e2eSum += outcome.e2eSeconds();
+        outcome.shadowDrops().forEach((rung, drop) -> {
+            Tally t = byRung.computeIfAbsent(rung, r -> new Tally());
+            t.shadowed++;
+            t.dropSum += drop;
+            t.dropSquares += drop * drop;
+        });
     }
 
     /** Forgets every outcome, e.g. after a rebuild changed what the rungs are. */
@@ -52,7 +83,7 @@ public final class PolicyTableLearner {
 
     /**
      * @param baseRung the rung classes without evidence run at
-     * @param toleranceNatsPerToken the largest mean shadow drop a class may pay
+     * @param toleranceNatsPerToken the largest cost (mean per-token log-likelihood drop) a class may pay, with confidence
      */
     public PolicyTable learn(int baseRung, List<Rung> ladder, double toleranceNatsPerToken) {
         if (baseRung < 0 || baseRung >= ladder.size()) {
@@ -63,7 +94,7 @@ public final class PolicyTableLearner {
         }
         List<PolicyTable.Entry> entries = new ArrayList<>();
         tallies.forEach((features, byRung) -> {
-            PolicyTable.Entry e = tolerated(features, byRung, baseRung, ladder.size(), toleranceNatsPerToken);
+            PolicyTable.Entry e = sparsestTolerated(features, byRung, baseRung, ladder.size(), toleranceNatsPerToken);
             if (e != null) {
                 entries.add(e);
             }
@@ -71,19 +102,15 @@ public final class PolicyTableLearner {
         return new PolicyTable(baseRung, entries);
     }
 
-    private PolicyTable.Entry tolerated(PolicyTable.Features f, TreeMap<Integer, Tally> byRung, int baseRung, int rungs, double tolerance) {
-        PolicyTable.Entry best = null;
-        for (Map.Entry<Integer, Tally> e : byRung.tailMap(baseRung, false).headMap(rungs).entrySet()) {
+    private PolicyTable.Entry sparsestTolerated(PolicyTable.Features f, TreeMap<Integer, Tally> byRung, int baseRung, int rungs,
+                                                double tolerance) {
+        for (Map.Entry<Integer, Tally> e : byRung.subMap(baseRung, false, rungs, false).descendingMap().entrySet()) {
             Tally t = e.getValue();
-            if (t.shadowed < minSamples) {
-                continue;
+            if (t.shadowed >= minSamples && t.upperDrop() <= tolerance) {
+                return new PolicyTable.Entry(f.sloClass(), f.lengthBucket(), f.signature(), e.getKey(), t.shadowed, t.meanDrop(),
+                        t.requests == 0 ? null : t.e2eSum / t.requests);
             }
-            double meanDrop = t.dropSum / t.shadowed;
-            if (meanDrop > tolerance) {
-                break;
-            }
-            best = new PolicyTable.Entry(f.sloClass(), f.lengthBucket(), f.signature(), e.getKey(), t.shadowed, meanDrop, t.e2eSum / t.requests);
         }
-        return best;
+        return null;
     }
 }

@@ -19,16 +19,21 @@ import java.util.List;
  * @param headroomWindows consecutive headroom windows before a DENSER move
  * @param violationWindows consecutive violating windows before a SPARSER move
  * @param minRequests windows with fewer requests are not evidence
+ * @param inputTolerance the per-input policy table sends an input class to a sparser rung than
+ *     latency needs only when that rung costs the class at most this perplexity increase, as a
+ *     fraction; far below the quality budget, because such a move is opportunistic: nobody asked
+ *     for the latency, so it must cost nothing measurable
  */
 public record SloSpec(String deployment, Double ttftP95Seconds, Double itlP95Seconds, Double e2eP95Seconds,
                       double qualityBudget, Duration cooldown, int maxStep, double headroomFraction, int headroomWindows,
-                      int violationWindows, int minRequests) {
+                      int violationWindows, int minRequests, double inputTolerance) {
     public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_STEP = 1;
     public static final double DEFAULT_HEADROOM_FRACTION = 0.7;
     public static final int DEFAULT_HEADROOM_WINDOWS = 3;
     public static final int DEFAULT_VIOLATION_WINDOWS = 1;
     public static final int DEFAULT_MIN_REQUESTS = 5;
+    public static final double DEFAULT_INPUT_TOLERANCE = 0.02;
 
     public SloSpec {
         if (deployment == null || deployment.isBlank()) {
@@ -53,6 +58,10 @@ public record SloSpec(String deployment, Double ttftP95Seconds, Double itlP95Sec
         requireAtLeast("headroom_windows", headroomWindows, 1);
         requireAtLeast("violation_windows", violationWindows, 1);
         requireAtLeast("min_requests", minRequests, 1);
+        if (!(inputTolerance >= 0 && inputTolerance <= qualityBudget)) {
+            throw new IllegalArgumentException("input_tolerance must be a fraction between 0 and quality_budget " + qualityBudget + ", got "
+                    + inputTolerance);
+        }
     }
 
     public static Builder builder(String deployment) {
@@ -72,6 +81,11 @@ public record SloSpec(String deployment, Double ttftP95Seconds, Double itlP95Sec
     /** @param sourceName what error messages call the text (e.g. its file name) */
     public static SloSpec parse(String yamlOrJson, String sourceName) {
         return SloSpecReader.single(SloSpecReader.parseAll(yamlOrJson, sourceName), sourceName);
+    }
+
+    /** {@link #inputTolerance} as the mean per-token log-likelihood drop it allows, in nats. */
+    public double inputToleranceNats() {
+        return Math.log1p(inputTolerance);
     }
 
     /** The largest perplexity ratio to dense a rung may have. */
@@ -104,6 +118,7 @@ public record SloSpec(String deployment, Double ttftP95Seconds, Double itlP95Sec
         private int headroomWindows = DEFAULT_HEADROOM_WINDOWS;
         private int violationWindows = DEFAULT_VIOLATION_WINDOWS;
         private int minRequests = DEFAULT_MIN_REQUESTS;
+        private Double inputTolerance; // default: the smaller of DEFAULT_INPUT_TOLERANCE and the budget
 
         private Builder(String deployment) {
             this.deployment = deployment;
@@ -159,9 +174,15 @@ public record SloSpec(String deployment, Double ttftP95Seconds, Double itlP95Sec
             return this;
         }
 
+        public Builder inputTolerance(double fraction) {
+            this.inputTolerance = fraction;
+            return this;
+        }
+
         public SloSpec build() {
+            double tolerance = inputTolerance != null ? inputTolerance : Math.min(DEFAULT_INPUT_TOLERANCE, qualityBudget);
             return new SloSpec(deployment, ttftP95Seconds, itlP95Seconds, e2eP95Seconds, qualityBudget, cooldown, maxStep,
-                    headroomFraction, headroomWindows, violationWindows, minRequests);
+                    headroomFraction, headroomWindows, violationWindows, minRequests, tolerance);
         }
     }
 }

@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 final class SloSpecReader {
     static final List<String> KEYS = List.of("deployment", "ttft_p95_seconds", "itl_p95_seconds", "e2e_p95_seconds",
             "quality_budget", "cooldown_seconds", "max_step", "headroom_fraction", "headroom_windows", "violation_windows",
-            "min_requests");
+            "min_requests", "input_tolerance");
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
@@ -113,6 +113,7 @@ final class SloSpecReader {
         ifPresent(integer(node, "headroom_windows", where), b::headroomWindows);
         ifPresent(integer(node, "violation_windows", where), b::violationWindows);
         ifPresent(integer(node, "min_requests", where), b::minRequests);
+        ifPresent(number(node, "input_tolerance", where), b::inputTolerance);
         try {
             return b.build();
         } catch (IllegalArgumentException e) {

@@ -8,11 +8,12 @@ import java.time.Instant;
  * A null quantile means the window had no data for it (e.g. no request produced two tokens).
  *
  * @param requests finished requests in the window
+ * @param queueP95 p95 of the time requests waited for admission; null when unknown
  * @param tokensPerSecond generated tokens per second over the window
  * @param rung the rung the window's requests ran at
  */
 public record WindowSummary(Instant start, Instant end, long requests, Double ttftP95, Double itlP95, Double e2eP95,
-                            double tokensPerSecond, int rung) {
+                            Double queueP95, double tokensPerSecond, int rung) {
 
     public WindowSummary {
         if (start == null || end == null || !end.isAfter(start)) {
@@ -27,10 +28,22 @@ public record WindowSummary(Instant start, Instant end, long requests, Double tt
         requireQuantile("ttft p95", ttftP95);
         requireQuantile("itl p95", itlP95);
         requireQuantile("e2e p95", e2eP95);
+        requireQuantile("queue p95", queueP95);
+    }
+
+    /** A window whose queue wait is unknown. */
+    public WindowSummary(Instant start, Instant end, long requests, Double ttftP95, Double itlP95, Double e2eP95,
+                         double tokensPerSecond, int rung) {
+        this(start, end, requests, ttftP95, itlP95, e2eP95, null, tokensPerSecond, rung);
     }
 
     public Duration length() {
         return Duration.between(start, end);
+    }
+
+    /** The load and latencies a verdict on a move compares. */
+    public LatencySample sample() {
+        return new LatencySample(requestRate(), ttftP95, itlP95, e2eP95, queueP95);
     }
 
     /** Offered load: finished requests per second. */

@@ -114,6 +114,31 @@ class ControllerRulesTest {
     }
 
     @Test
+    @DisplayName("a SPARSER move is not rolled back for a rise in queue wait (a backlog draining), but is for a rise in the served part")
+    void backlogIsNotAVerdict() {
+        // e2e 1.2 s with 0.2 s queued before the move; after it e2e 1.5 s: 0.5 s queued (a backlog) or 0.2 s (a slower rung)
+        ControlDecision backlog = verdictAfter(1.2, 0.2, 1.5, 0.5);
+        assertThat(backlog.action()).isEqualTo(Action.SPARSER);
+
+        ControlDecision slower = verdictAfter(1.2, 0.2, 1.5, 0.2);
+        assertThat(slower.action()).isEqualTo(Action.ROLLBACK);
+        assertThat(slower.reason()).contains("e2e p95 less queue wait rose from 1.00 s to 1.30 s (+30%, more than 10%)");
+    }
+
+    /** Moves rung 0 -> 1 on a violating window, waits out the cool-down, then returns the verdict window's decision. */
+    private static ControlDecision verdictAfter(double e2eBefore, double queueBefore, double e2eAfter, double queueAfter) {
+        Controller c = new Controller(E2E_1S, FIVE);
+        Instant start = T0;
+        assertThat(c.decide(new WindowSummary(start, start.plusSeconds(10), 100, null, null, e2eBefore, queueBefore, 100, 0),
+                start.plusSeconds(10)).action()).isEqualTo(Action.SPARSER);
+        for (int i = 1; i < 3; i++) {
+            feed(c, i, 100, 1.1);
+        }
+        Instant at = T0.plusSeconds(30);
+        return c.decide(new WindowSummary(at, at.plusSeconds(10), 100, null, null, e2eAfter, queueAfter, 100, 1), at.plusSeconds(10));
+    }
+
+    @Test
     @DisplayName("a DENSER move whose verdict window violates is rolled back and the denser rung is barred")
     void denserBackfire() {
         Controller c = new Controller(E2E_1S, FIVE, ControllerState.startingAt(1));

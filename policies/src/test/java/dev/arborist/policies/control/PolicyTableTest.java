@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class PolicyTableTest {
     private static void feed(PolicyTableLearner learner, String sloClass, String bucket, int rung, double meanDrop, int n, Random random) {
         for (int i = 0; i < n; i++) {
             double drop = meanDrop + 0.01 * random.nextGaussian();
-            learner.observe(new RequestOutcome(sloClass, bucket, null, rung, drop, 0.5 + 0.1 * rung));
+            learner.observe(new RequestOutcome(sloClass, bucket, null, rung, Map.of(rung, drop), 0.5 + 0.1 * rung));
             learner.observe(new RequestOutcome(sloClass, bucket, null, rung, null, 0.5)); // not shadowed: latency only
         }
     }
@@ -31,7 +32,7 @@ class PolicyTableTest {
         feed(learner, "batch", "short", 2, 0.02, 40, random);
         feed(learner, "batch", "short", 4, 0.04, 40, random); // rung 3 never tried: stepped over
         feed(learner, "interactive", "long", 1, 0.20, 40, random);
-        feed(learner, "interactive", "long", 2, 0.01, 40, random); // beyond the first failure: ignored
+        feed(learner, "interactive", "long", 2, 0.30, 40, random);
         feed(learner, "batch", "medium", 3, 0.0, 5, random); // too few samples
 
         PolicyTable table = learner.learn(0, FIVE, TOLERANCE);
@@ -48,6 +49,42 @@ class PolicyTableTest {
     }
 
     @Test
+    @DisplayName("a mean within tolerance is not enough: a noisy cost must stay within it by two standard errors")
+    void noisyCostIsNotTolerated() {
+        PolicyTableLearner learner = new PolicyTableLearner(10);
+        Random random = new Random(9);
+        for (int i = 0; i < 12; i++) {
+            double calm = 0.03 + 0.005 * random.nextGaussian();
+            double noisy = 0.03 + 0.08 * random.nextGaussian(); // same mean, 16x the spread
+            learner.observe(new RequestOutcome("calm", "short", null, 0, Map.of(1, calm), 0.5));
+            learner.observe(new RequestOutcome("noisy", "short", null, 0, Map.of(1, noisy), 0.5));
+        }
+
+        PolicyTable table = learner.learn(0, FIVE, TOLERANCE);
+
+        assertThat(table.rungFor("calm", "short", null, 0)).isEqualTo(1);
+        assertThat(table.rungFor("noisy", "short", null, 0)).isZero();
+    }
+
+    @Test
+    @DisplayName("a signature without evidence of its own follows its coarse class; one with its own evidence keeps it")
+    void signaturesFallBackToTheCoarseClass() {
+        PolicyTableLearner learner = new PolicyTableLearner(10);
+        for (int i = 0; i < 10; i++) {
+            learner.observe(new RequestOutcome("batch", "medium", 1, 0, Map.of(1, 0.01, 2, 0.01), 0.5)); // signature 1 tolerates rung 2
+            learner.observe(new RequestOutcome("batch", "medium", 2, 0, Map.of(1, 0.01, 2, 0.2), 0.5)); // signature 2 only rung 1
+        }
+        learner.observe(new RequestOutcome("batch", "medium", 3, 0, Map.of(1, 0.01, 2, 0.01), 0.5)); // one request: no evidence
+
+        PolicyTable table = learner.learn(0, FIVE, TOLERANCE);
+
+        assertThat(table.rungFor("batch", "medium", 1, 0)).isEqualTo(2);
+        assertThat(table.rungFor("batch", "medium", 2, 0)).isEqualTo(1);
+        assertThat(table.rungFor("batch", "medium", 3, 0)).as("the coarse class: rung 2 costs it 0.105 on average").isEqualTo(1);
+        assertThat(table.rungFor("batch", "medium", null, 0)).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("the table only ever makes a request sparser than the controller's base rung, never denser")
     void baseRungIsAFloor() {
         PolicyTable table = new PolicyTable(0, List.of(new PolicyTable.Entry("batch", "short", 3, 2, 30, 0.01, 0.4)));
@@ -56,6 +93,28 @@ class PolicyTableTest {
         assertThat(table.rungFor("batch", "short", 3, 3)).isEqualTo(3);
         assertThat(table.rungFor("batch", "short", 4, 1)).isEqualTo(1);
         assertThat(table.rungFor("batch", "short", 3)).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("requests that all ran dense are evidence for every rung their shadow profile scored")
+    void learnsFromProfilesOfDenseRequests() {
+        PolicyTableLearner learner = new PolicyTableLearner(10);
+        for (int i = 0; i < 10; i++) {
+            // log-likelihoods per rung: chat loses little until rung 3, formal text loses at once
+            learner.observe(new RequestOutcome("chat", "short", null, 0,
+                    RequestOutcome.dropsFrom(new double[] {-2.0, -2.004, -2.01, -2.2, -2.5}), 0.4));
+            learner.observe(new RequestOutcome("formal", "long", null, 0,
+                    RequestOutcome.dropsFrom(new double[] {-3.0, -3.2, -3.3, -3.5, -3.9}), 0.9));
+        }
+
+        PolicyTable table = learner.learn(0, FIVE, TOLERANCE);
+
+        assertThat(table.rungFor("chat", "short", null, 0)).isEqualTo(2);
+        assertThat(table.rungFor("formal", "long", null, 0)).isZero();
+        PolicyTable.Entry chat = table.entries().get(0);
+        assertThat(chat.meanDropNats()).isCloseTo(0.01, within(1e-9));
+        assertThat(chat.meanE2eSeconds()).as("no request ran at rung 2 yet").isNull();
+        assertThat(table.rungs()).containsExactly(Map.entry(new PolicyTable.Features("chat", "short", null), 2));
     }
 
     @Test

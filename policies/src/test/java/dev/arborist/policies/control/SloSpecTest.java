@@ -32,9 +32,10 @@ class SloSpecTest {
                 headroom_windows: 4
                 violation_windows: 2
                 min_requests: 20
+                input_tolerance: 0.01
                 """, "slo.yaml");
 
-        assertThat(s).isEqualTo(new SloSpec("chat", 0.5, 0.05, 2.0, 0.15, Duration.ofMillis(45_500), 2, 0.6, 4, 2, 20));
+        assertThat(s).isEqualTo(new SloSpec("chat", 0.5, 0.05, 2.0, 0.15, Duration.ofMillis(45_500), 2, 0.6, 4, 2, 20, 0.01));
     }
 
     @Test
@@ -51,6 +52,11 @@ class SloSpecTest {
         assertThat(s.violationWindows()).isEqualTo(1);
         assertThat(s.minRequests()).isEqualTo(5);
         assertThat(s.maxPerplexityRatio()).isEqualTo(1.1);
+        assertThat(s.inputTolerance()).isEqualTo(0.02);
+        assertThat(SloSpec.builder("tight").e2eP95Seconds(1).qualityBudget(0.01).build().inputTolerance())
+                .as("never above the budget").isEqualTo(0.01);
+        assertThatThrownBy(() -> SloSpec.parse("{\"deployment\": \"x\", \"e2e_p95_seconds\": 1, \"quality_budget\": 0.1,"
+                + " \"input_tolerance\": 0.2}", "slo.json")).hasMessageContaining("input_tolerance must be a fraction between 0 and quality_budget");
     }
 
     @Test

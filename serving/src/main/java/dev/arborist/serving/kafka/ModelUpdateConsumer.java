@@ -1,5 +1,6 @@
 package dev.arborist.serving.kafka;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.arborist.events.Decision;
 import dev.arborist.events.DecisionLog;
 import dev.arborist.events.ModelUpdate;
@@ -63,6 +64,14 @@ public final class ModelUpdateConsumer implements AutoCloseable {
          * @throws IllegalArgumentException if the rung is not on the plan's ladder
          */
         Integer moveRung(String planId, int rung);
+
+        /**
+         * Serves the plan already served with this per-input policy table (null: none).
+         *
+         * @return whether the table changed
+         * @throws IllegalArgumentException if the table is malformed or does not fit the plan's ladder
+         */
+        boolean policy(String planId, JsonNode table);
 
         /** False once serving is shutting down: a load refused then says nothing about the plan. */
         boolean accepting();
@@ -151,7 +160,8 @@ public final class ModelUpdateConsumer implements AutoCloseable {
 
     private void apply(ModelUpdate update) {
         if (update.planId().equals(plans.currentPlan())) {
-            moveRung(update); // already served: at most the rung changed (or it was re-read after a reassignment)
+            moveRung(update); // already served: at most the rung or the policy changed (or it was re-read after a reassignment)
+            applyPolicy(update);
             return;
         }
         try {
@@ -161,6 +171,7 @@ public final class ModelUpdateConsumer implements AutoCloseable {
             }
             if (load.isDone()) {
                 decisions.publish(swap("swapped", load.join(), update.reason()));
+                applyPolicy(update);
             }
         } catch (CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -185,6 +196,18 @@ public final class ModelUpdateConsumer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             LOG.warn("rung {} of plan {} refused: {}", rung, update.planId(), e.getMessage());
             decisions.publish(rungMove("rung-rejected", update, null, rung, e.getMessage()));
+        }
+    }
+
+    /** The policy table that comes with the announcement; a table that cannot apply is refused, the plan stays. */
+    private void applyPolicy(ModelUpdate update) {
+        try {
+            if (plans.policy(update.planId(), update.policy())) {
+                decisions.publish(rungMove("policy-changed", update, null, update.rung() == null ? 0 : update.rung(), update.reason()));
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.warn("policy table for plan {} refused: {}", update.planId(), e.getMessage());
+            decisions.publish(rungMove("policy-rejected", update, null, update.rung() == null ? 0 : update.rung(), e.getMessage()));
         }
     }
 

@@ -25,11 +25,13 @@ final class RequestEvents {
                 new RequestEvent.Features(r.promptTokens(), r.sloClass(), r.lengthBucket(), r.signature()),
                 shadow(r.shadow()),
                 finishedAt.toString(),
-                r.promptTokenIds());
+                r.promptTokenIds(),
+                r.baseRung());
     }
 
     private static RequestEvent.Shadow shadow(RequestRecord.Shadow s) {
-        return s == null ? null : new RequestEvent.Shadow(s.tokens(), s.levelLogLikelihood(), s.denseLogLikelihood());
+        return s == null ? null : new RequestEvent.Shadow(s.tokens(), s.levelLogLikelihood(), s.denseLogLikelihood(),
+                s.rungLogLikelihoods().clone());
     }
 
     /** Mean gap between tokens after the first; null with fewer than two tokens. */

@@ -1,0 +1,60 @@
+package dev.arborist.agent.window;
+
+import dev.arborist.events.RequestEvent;
+import dev.arborist.policies.control.PolicyTable;
+import dev.arborist.policies.control.PolicyTableLearner;
+import dev.arborist.policies.control.RequestOutcome;
+import dev.arborist.policies.control.Rung;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the requests of the plan served now say about which input classes tolerate which rung:
+ * the evidence the per-input policy table is learned from. Each shadow-profiled request scored its
+ * continuation under every rung, so it is evidence for all of them whichever rung it ran at. A
+ * table belongs to one ladder: following another plan starts afresh, and requests of any other plan
+ * are left out. Not snapshotted: after a restart the evidence is gathered again (the table already
+ * announced stays in force). Consumer thread only.
+ */
+public final class InputEvidence {
+    /** Profiled requests a (class, rung) needs before its mean drop counts. */
+    public static final int MIN_SAMPLES = 8;
+
+    private final PolicyTableLearner learner = new PolicyTableLearner(MIN_SAMPLES);
+    private String planId;
+    private long profiled;
+
+    /** Gathers evidence for {@code plan} from now on; a change of plan forgets the old plan's evidence. */
+    public void follow(String plan) {
+        if (!Objects.equals(plan, planId)) {
+            learner.clear();
+            planId = plan;
+            profiled = 0;
+        }
+    }
+
+    void add(RequestEvent e) {
+        if (planId == null || !planId.equals(e.planId()) || e.rung() == null || e.features() == null) {
+            return; // another plan's ladder, no ladder, or a request that never reached the model
+        }
+        RequestEvent.Shadow shadow = e.shadow();
+        Map<Integer, Double> drops = shadow == null || shadow.rungLogLikelihoods() == null ? null
+                : RequestOutcome.dropsFrom(shadow.rungLogLikelihoods());
+        if (drops != null) {
+            profiled++;
+        }
+        RequestEvent.Features f = e.features();
+        learner.observe(new RequestOutcome(f.sloClass(), f.lengthBucket(), f.signature(), e.rung(), drops, e.e2eSeconds()));
+    }
+
+    /** Shadow-profiled requests of the followed plan so far. */
+    public long profiled() {
+        return profiled;
+    }
+
+    /** The table the evidence supports on the followed plan's ladder: classes sent sparser only where it costs at most the tolerance. */
+    public PolicyTable learn(List<Rung> ladder, double toleranceNats) {
+        return learner.learn(0, ladder, toleranceNats);
+    }
+}

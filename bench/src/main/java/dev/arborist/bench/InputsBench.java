@@ -1,0 +1,105 @@
+package dev.arborist.bench;
+
+import ai.djl.ndarray.NDManager;
+import dev.arborist.cli.demo.PromptPool;
+import dev.arborist.model.eval.ContinuationScore;
+import dev.arborist.model.gen.Completion;
+import dev.arborist.model.gen.GenerationParams;
+import dev.arborist.model.gen.Generator;
+import dev.arborist.model.gen.GreedySampler;
+import dev.arborist.model.nn.ElasticModel;
+import dev.arborist.model.nn.Transformer;
+import dev.arborist.model.runtime.LanguageModel;
+import dev.arborist.model.tokenizer.HfTokenizer;
+import dev.arborist.policies.control.PolicyTable;
+import dev.arborist.policies.elastic.ElasticArtifact;
+import dev.arborist.policies.elastic.Rung;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Input dependence, offline: for chat-like and formal prompts of held-out text, what each rung of an
+ * elastic plan costs the dense model's own greedy continuations, as serving's shadow profile
+ * measures it (mean per-token log-likelihood drop, shown as a perplexity increase), per prompt
+ * domain and length bucket. The agent learns its per-input policy table from the same numbers.
+ *
+ * <p>Usage: {@code bench/run inputs [--model DIR] [--plan DIR] [--prompts 48] [--tokens 16] [--seed 5]}.
+ */
+public final class InputsBench {
+
+    public static void main(String[] args) throws Exception {
+        Path model = Path.of(Stats.arg(args, "--model", "models/arborist-moe-6x8"));
+        Path plan = Path.of(Stats.arg(args, "--plan", "bench/results/ladder/plan"));
+        int prompts = Integer.parseInt(Stats.arg(args, "--prompts", "48"));
+        int tokens = Integer.parseInt(Stats.arg(args, "--tokens", "16"));
+        Random random = new Random(Long.parseLong(Stats.arg(args, "--seed", "5")));
+        PromptPool pool = PromptPool.from(model.resolve("eval.txt"));
+        try (LanguageModel base = LanguageModel.load(model); HfTokenizer tokenizer = HfTokenizer.load(model.resolve("tokenizer.json"));
+                NDManager m = base.manager().newSubManager()) {
+            ElasticArtifact artifact = ElasticArtifact.read(plan, base);
+            List<Rung> ladder = artifact.plan().ladder().rungs();
+            try (ElasticModel elastic = artifact.plan().apply(base, m)) {
+                List<Transformer> rungs = ladder.stream().map(r -> r.index() == 0 ? elastic.full() : elastic.at(r.level())).toList();
+                Map<String, double[]> dropSums = new TreeMap<>();
+                Map<String, double[]> dropSquares = new TreeMap<>();
+                Map<String, Integer> counts = new TreeMap<>();
+                for (PromptPool.Domain domain : PromptPool.Domain.values()) {
+                    for (int i = 0; i < prompts; i++) {
+                        int[] prompt = tokenizer.encode(pool.draw(domain, random));
+                        int[] completion = greedy(elastic.full(), prompt, tokens, m);
+                        double[] ll = new double[rungs.size()];
+                        for (int r = 0; r < ll.length; r++) {
+                            ll[r] = ContinuationScore.meanLogLikelihood(rungs.get(r), prompt, completion, m);
+                        }
+                        for (String key : List.of(domain.sloClass() + " (all)", domain.sloClass() + "/" + PolicyTable.lengthBucket(prompt.length))) {
+                            double[] sums = dropSums.computeIfAbsent(key, k -> new double[ll.length]);
+                            double[] squares = dropSquares.computeIfAbsent(key, k -> new double[ll.length]);
+                            for (int r = 0; r < ll.length; r++) {
+                                sums[r] += ll[0] - ll[r];
+                                squares[r] += (ll[0] - ll[r]) * (ll[0] - ll[r]);
+                            }
+                            counts.merge(key, 1, Integer::sum);
+                        }
+                    }
+                }
+                print(ladder, dropSums, dropSquares, counts, tokens);
+            }
+        }
+    }
+
+    private static void print(List<Rung> ladder, Map<String, double[]> dropSums, Map<String, double[]> dropSquares, Map<String, Integer> counts,
+                              int tokens) {
+        System.out.printf("perplexity increase each rung costs the dense model's own %d-token greedy continuations (shadow profile),"
+                + " mean and standard deviation over prompts%n%n", tokens);
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "| %-22s | %7s |", "class", "prompts"));
+        StringBuilder rule = new StringBuilder("|---|---|");
+        for (Rung r : ladder.subList(1, ladder.size())) {
+            header.append(String.format(Locale.ROOT, " rung %d (held-out x%.3f) |", r.index(), r.perplexityRatio()));
+            rule.append("---|");
+        }
+        System.out.println(header);
+        System.out.println(rule);
+        dropSums.forEach((key, sums) -> {
+            int n = counts.get(key);
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %-22s | %7d |", key, n));
+            double[] squares = dropSquares.get(key);
+            for (int r = 1; r < sums.length; r++) {
+                double mean = sums[r] / n;
+                double sd = n < 2 ? 0 : Math.sqrt(Math.max(0, (squares[r] - n * mean * mean) / (n - 1)));
+                row.append(String.format(Locale.ROOT, " %+.1f%% (sd %.1f%%) |", Math.expm1(mean) * 100, sd * 100));
+            }
+            System.out.println(row);
+        });
+    }
+
+    private static int[] greedy(Transformer model, int[] prompt, int tokens, NDManager m) {
+        Completion c = new Generator(model, m).generate(List.of(prompt), new GenerationParams(tokens, Set.of()),
+                List.of(new GreedySampler()), (s, t) -> { }).get(0);
+        return c.tokens();
+    }
+}
