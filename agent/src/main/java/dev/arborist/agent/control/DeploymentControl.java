@@ -200,7 +200,7 @@ public final class DeploymentControl {
     public void onBuild(BuildResult result, Instant now) {
         if (result instanceof BuildResult.Built built) {
             rollout.publish(built, lastEvidence, now);
-            telemetry.inputs().follow(rollout.current().planId()); // a new ladder: evidence starts afresh
+            telemetry.inputs().follow(rollout.current().planId()); // the new plan's requests from now on
             drift.rebase(built.request().statistics(), rollout.current());
         } else {
             rollout.rejected(result, now);

@@ -107,7 +107,9 @@ final class Rollout {
             controller.ladderChanged(fresh.rungs());
         }
         int to = controller.currentRung();
-        ModelUpdate update = fresh.update().atRung(to, built.request().reason());
+        // the classes the table in force sends sparser keep their rungs (the new ladder's rungs have the same budgets)
+        ModelUpdate update = fresh.update().atRung(to, built.request().reason())
+                .withPolicy(current == null ? null : json(current.policy().clampedTo(fresh.rungs().size())), built.request().reason());
         Rung target = fresh.rungs().get(to);
         long seq = announcer.announce(new Announcer.Announcement("rebuild", artifact.id(), built.request().reason() + "; "
                 + fresh.rungs().size() + " verified rungs", from, to, observed(built), Map.of("perplexity_ratio",

@@ -7,15 +7,16 @@ import dev.arborist.policies.control.RequestOutcome;
 import dev.arborist.policies.control.Rung;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * What the requests of the plan served now say about which input classes tolerate which rung:
  * the evidence the per-input policy table is learned from. Each shadow-profiled request scored its
- * continuation under every rung, so it is evidence for all of them whichever rung it ran at. A
- * table belongs to one ladder: following another plan starts afresh, and requests of any other plan
- * are left out. Not snapshotted: after a restart the evidence is gathered again (the table already
- * announced stays in force). Consumer thread only.
+ * continuation under every rung, so it is evidence for all of them whichever rung it ran at. Only
+ * requests of the plan followed count. Evidence outlives a rebuild: rung i of every ladder the agent
+ * builds is the cheapest level within the same quality budget, learned from traffic of the same
+ * deployment, so what a class paid at rung i of the old plan is what it is expected to pay at rung i
+ * of the new one, until the new plan's own profiles say otherwise. Not snapshotted: after a restart
+ * the evidence is gathered again (the table already announced stays in force). Consumer thread only.
  */
 public final class InputEvidence {
     /** Profiled requests a (class, rung) needs before its mean drop counts. */
@@ -25,13 +26,9 @@ public final class InputEvidence {
     private String planId;
     private long profiled;
 
-    /** Gathers evidence for {@code plan} from now on; a change of plan forgets the old plan's evidence. */
+    /** Gathers evidence from the requests of {@code plan} from now on. */
     public void follow(String plan) {
-        if (!Objects.equals(plan, planId)) {
-            learner.clear();
-            planId = plan;
-            profiled = 0;
-        }
+        planId = plan;
     }
 
     void add(RequestEvent e) {
@@ -48,7 +45,7 @@ public final class InputEvidence {
         learner.observe(new RequestOutcome(f.sloClass(), f.lengthBucket(), f.signature(), e.rung(), drops, e.e2eSeconds()));
     }
 
-    /** Shadow-profiled requests of the followed plan so far. */
+    /** Shadow-profiled requests so far. */
     public long profiled() {
         return profiled;
     }

@@ -1,6 +1,8 @@
 package dev.arborist.policies.control;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 
 /**
  * Notices when traffic stops looking like the traffic a plan was built from, by two measures per
@@ -10,17 +12,34 @@ import java.util.Arrays;
  * the layers that have data on both sides. Drift is confirmed after {@code confirmWindows}
  * consecutive windows with either measure over its threshold; one noisy window is not enough.
  *
+ * <p>A threshold is never below the sampling noise: a recent sample holds few sequences, so two
+ * samples of the very same traffic differ by more than a fixed threshold may allow. The distance
+ * between each recent sample and the one before it measures that noise (two small samples: about
+ * twice a small sample's distance from the large reference), and the median of the last
+ * {@value #NOISE_HISTORY} such distances, once {@value #MIN_NOISE_SAMPLES} are known, raises a
+ * threshold it exceeds. A step change in traffic moves one successive distance, which the median
+ * ignores, while every later sample stays far from the reference.
+ *
  * <p>Zero counts need no smoothing: JS compares each side with their mixture, which is positive
  * wherever either side is, so 0 log 0 = 0 covers every term. Different totals do not matter because
  * both sides are normalised. A layer with no routed tokens on one side is skipped.
  */
 public final class DriftDetector {
+    /** Successive-sample distances the noise estimate is the median of. */
+    static final int NOISE_HISTORY = 9;
+    /** Successive-sample distances needed before the noise estimate applies. */
+    static final int MIN_NOISE_SAMPLES = 3;
+
     private final double jsThreshold;
     private final double normThreshold;
     private final int confirmWindows;
     private long[][] referenceCounts;
     private double[][] referenceNorms;
     private int windowsOver;
+    private long[][] previousCounts;
+    private double[][] previousNorms;
+    private final Deque<Double> successiveScores = new ArrayDeque<>();
+    private final Deque<Double> successiveShifts = new ArrayDeque<>();
 
     /**
      * @param jsThreshold mean JS divergence (bits) above which a window counts as shifted
@@ -54,15 +73,53 @@ public final class DriftDetector {
 
     /** Compares one window with the reference; the first window seen without a reference becomes it. */
     public DriftReport observe(long[][] routingCounts, double[][] channelNorms) {
+        Double scoreNoise = median(successiveScores);
+        Double shiftNoise = median(successiveShifts);
+        rememberSuccessive(routingCounts, channelNorms);
         if (referenceCounts == null && referenceNorms == null) {
             rebase(routingCounts, channelNorms);
-            return new DriftReport(routingCounts == null ? null : 0.0, channelNorms == null ? null : 0.0, 0, false);
+            return new DriftReport(routingCounts == null ? null : 0.0, channelNorms == null ? null : 0.0, 0, false, scoreNoise, shiftNoise);
         }
         Double score = meanJs(referenceCounts, routingCounts);
         Double shift = meanNormShift(referenceNorms, channelNorms);
-        boolean over = (score != null && score > jsThreshold) || (shift != null && shift > normThreshold);
+        boolean over = (score != null && score > Math.max(jsThreshold, orZero(scoreNoise)))
+                || (shift != null && shift > Math.max(normThreshold, orZero(shiftNoise)));
         windowsOver = over ? windowsOver + 1 : 0;
-        return new DriftReport(score, shift, windowsOver, windowsOver >= confirmWindows);
+        return new DriftReport(score, shift, windowsOver, windowsOver >= confirmWindows, scoreNoise, shiftNoise);
+    }
+
+    /** Records how far this sample lies from the one before (the noise estimate's input), then keeps it as the one before. */
+    private void rememberSuccessive(long[][] routingCounts, double[][] channelNorms) {
+        if (previousCounts != null || previousNorms != null) {
+            add(successiveScores, meanJs(previousCounts, routingCounts));
+            add(successiveShifts, meanNormShift(previousNorms, channelNorms));
+        }
+        previousCounts = routingCounts == null ? null : Arrays.stream(routingCounts).map(l -> l == null ? null : l.clone()).toArray(long[][]::new);
+        previousNorms = channelNorms == null ? null : Arrays.stream(channelNorms).map(l -> l == null ? null : l.clone()).toArray(double[][]::new);
+    }
+
+    private static void add(Deque<Double> history, Double distance) {
+        if (distance == null) {
+            return;
+        }
+        history.addLast(distance);
+        if (history.size() > NOISE_HISTORY) {
+            history.removeFirst();
+        }
+    }
+
+    /** The median of the history; null while it holds fewer than {@value #MIN_NOISE_SAMPLES}. */
+    private static Double median(Deque<Double> history) {
+        if (history.size() < MIN_NOISE_SAMPLES) {
+            return null;
+        }
+        double[] sorted = history.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double orZero(Double v) {
+        return v == null ? 0 : v;
     }
 
     /** Jensen-Shannon divergence in bits between two count vectors of one layer, each normalised to sum 1. */

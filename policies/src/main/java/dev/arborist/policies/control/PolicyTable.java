@@ -108,6 +108,22 @@ public final class PolicyTable {
         return defaultRung;
     }
 
+    /**
+     * This table on a ladder of {@code rungs} rungs: a class sent beyond it goes to its sparsest rung
+     * instead (rungs are nested: a class that tolerates a sparser rung tolerates the denser ones), and
+     * an entry that would only say "dense" is dropped.
+     */
+    public PolicyTable clampedTo(int rungs) {
+        if (rungs < 1) {
+            throw new IllegalArgumentException("a ladder has at least the dense rung, got " + rungs);
+        }
+        List<Entry> kept = entries().stream().filter(e -> rungs > 1 || e.rung() == 0)
+                .map(e -> e.rung() < rungs ? e : new Entry(e.sloClass(), e.lengthBucket(), e.signature(), rungs - 1, e.samples(),
+                        e.meanDropNats(), null))
+                .filter(e -> e.rung() > 0).toList();
+        return new PolicyTable(Math.min(defaultRung, rungs - 1), kept);
+    }
+
     /** Which rung each class is sent to: two tables that agree on it route every request alike. */
     public Map<Features, Integer> rungs() {
         Map<Features, Integer> rungs = new LinkedHashMap<>();

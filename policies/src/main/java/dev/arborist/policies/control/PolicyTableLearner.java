@@ -92,10 +92,19 @@ public final class PolicyTableLearner {
         if (!(toleranceNatsPerToken >= 0)) {
             throw new IllegalArgumentException("tolerance must be non-negative nats per token, got " + toleranceNatsPerToken);
         }
-        List<PolicyTable.Entry> entries = new ArrayList<>();
+        Map<PolicyTable.Features, PolicyTable.Entry> learned = new HashMap<>();
         tallies.forEach((features, byRung) -> {
             PolicyTable.Entry e = sparsestTolerated(features, byRung, baseRung, ladder.size(), toleranceNatsPerToken);
             if (e != null) {
+                learned.put(features, e);
+            }
+        });
+        // a signature's entry that routes like its coarse class says nothing the coarse entry does not
+        List<PolicyTable.Entry> entries = new ArrayList<>();
+        learned.forEach((features, e) -> {
+            PolicyTable.Entry coarse = learned.get(new PolicyTable.Features(features.sloClass(), features.lengthBucket(), null));
+            int coarseRung = coarse == null ? baseRung : coarse.rung();
+            if (features.signature() == null || e.rung() != coarseRung) {
                 entries.add(e);
             }
         });

@@ -45,6 +45,9 @@ class DriftDetectorTest {
         d.rebase(new long[][] {{50, 50, 0, 0}}, null);
         long[][] shifted = {{0, 50, 50, 0}};
         long[][] calm = {{48, 52, 0, 0}};
+        for (int i = 0; i < 4; i++) {
+            assertThat(d.observe(calm, null).windowsOver()).isZero(); // the noise estimate learns that calm traffic is steady
+        }
 
         assertThat(d.observe(shifted, null).drifted()).isFalse();
         assertThat(d.observe(shifted, null).windowsOver()).isEqualTo(2);
@@ -54,6 +57,30 @@ class DriftDetectorTest {
         DriftReport third = d.observe(shifted, null);
         assertThat(third.drifted()).isTrue();
         assertThat(third.score()).isCloseTo(0.5, within(1e-12));
+    }
+
+    @Test
+    @DisplayName("samples of unchanged but noisy traffic that scatter beyond the threshold are not drift once the noise is known;"
+            + " a shift well beyond the noise is")
+    void thresholdFollowsTheSamplingNoise() {
+        DriftDetector d = new DriftDetector(0.01, 0.05, 2);
+        d.rebase(new long[][] {{50, 50, 0, 0}}, null);
+        long[][][] noisy = {{{35, 65, 0, 0}}, {{68, 32, 0, 0}}, {{30, 70, 0, 0}}, {{66, 34, 0, 0}}, {{33, 67, 0, 0}}, {{65, 35, 0, 0}}};
+        DriftReport last = null;
+        for (int round = 0; round < 2; round++) {
+            for (long[][] sample : noisy) {
+                last = d.observe(sample, null);
+            }
+        }
+        assertThat(last.score()).as("the last sample is over the fixed threshold").isGreaterThan(0.01);
+        assertThat(last.scoreNoise()).isGreaterThan(last.score());
+        assertThat(last.drifted()).isFalse();
+
+        DriftReport shifted = null;
+        for (int i = 0; i < 2; i++) {
+            shifted = d.observe(new long[][] {{5, 45, 50, 0}}, null);
+        }
+        assertThat(shifted.drifted()).as("%s", shifted).isTrue();
     }
 
     @Test

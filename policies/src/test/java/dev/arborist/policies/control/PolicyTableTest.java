@@ -67,7 +67,7 @@ class PolicyTableTest {
     }
 
     @Test
-    @DisplayName("a signature without evidence of its own follows its coarse class; one with its own evidence keeps it")
+    @DisplayName("a signature without evidence of its own follows its coarse class; one whose evidence routes it elsewhere keeps its own entry")
     void signaturesFallBackToTheCoarseClass() {
         PolicyTableLearner learner = new PolicyTableLearner(10);
         for (int i = 0; i < 10; i++) {
@@ -82,6 +82,21 @@ class PolicyTableTest {
         assertThat(table.rungFor("batch", "medium", 2, 0)).isEqualTo(1);
         assertThat(table.rungFor("batch", "medium", 3, 0)).as("the coarse class: rung 2 costs it 0.105 on average").isEqualTo(1);
         assertThat(table.rungFor("batch", "medium", null, 0)).isEqualTo(1);
+        assertThat(table.entries()).as("signature 2 routes like its coarse class: no entry of its own")
+                .extracting(PolicyTable.Entry::signature).containsExactlyInAnyOrder(null, 1);
+    }
+
+    @Test
+    @DisplayName("on a shorter ladder a class goes to its sparsest rung; on a dense-only ladder the table empties")
+    void clampedToAShorterLadder() {
+        PolicyTable table = new PolicyTable(0, List.of(new PolicyTable.Entry("batch", "medium", null, 4, 30, 0.01, 0.4),
+                new PolicyTable.Entry("interactive", "short", null, 1, 30, 0.01, 0.3)));
+
+        PolicyTable three = table.clampedTo(3);
+        assertThat(three.rungFor("batch", "medium", null, 0)).isEqualTo(2);
+        assertThat(three.rungFor("interactive", "short", null, 0)).isEqualTo(1);
+        assertThat(table.clampedTo(1).entries()).isEmpty();
+        assertThat(table.clampedTo(5)).isEqualTo(table);
     }
 
     @Test
