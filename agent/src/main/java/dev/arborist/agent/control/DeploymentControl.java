@@ -94,14 +94,18 @@ public final class DeploymentControl {
         // Sampled statistics of a few tokens are mostly noise: windows accumulate until they hold enough to compare.
         DriftReport report = null;
         if (telemetry.recent().sampledTokens() >= MIN_DRIFT_TOKENS) {
+            long tokens = telemetry.recent().sampledTokens();
             report = drift.observe(telemetry.recent());
             telemetry.resetRecent();
+            LOG.debug("drift check over {} sampled tokens: expert-usage JS {} bits (noise {}), channel-norm shift {} (noise {}), {} over",
+                    tokens, format(report.score()), format(report.scoreNoise()), format(report.normShift()), format(report.normShiftNoise()),
+                    report.windowsOver());
         }
         if (report != null && report.score() != null) {
             metrics.driftScore(report.score());
         }
         metrics.expertUsage(telemetry.traffic().statistics().expertUsage());
-        maybeBuild(report);
+        maybeBuild(report, w.requests() > 0 && spec.violatedBy(summary(w)));
         if (!rollout.hasPlan()) {
             metrics.decision("hold");
             return;
@@ -169,8 +173,13 @@ public final class DeploymentControl {
         return d.moves() ? d : null;
     }
 
-    /** Starts a build when there is no plan yet, the plan came from calibration text and live statistics now suffice, or drift. */
-    private void maybeBuild(DriftReport report) {
+    /**
+     * Starts a build when there is no plan yet, the plan came from calibration text and live statistics
+     * now suffice, or drift. A rebuild waits while the SLO is violated: it would change the ladder
+     * under the controller while it is moving along it (and, where the agent shares cores with serving,
+     * take them from a server that is already behind); drift that persists is confirmed again after.
+     */
+    private void maybeBuild(DriftReport report, boolean sloViolated) {
         if (windowsUntilBuild > 0) {
             windowsUntilBuild--;
         }
@@ -188,6 +197,10 @@ public final class DeploymentControl {
                     format(report.score()), format(report.normShift()), report.windowsOver());
         }
         if (reason == null) {
+            return;
+        }
+        if (rollout.hasPlan() && sloViolated) {
+            LOG.info("not building yet ({}): the last window violated the SLO", reason);
             return;
         }
         metrics.decision("rebuild");

@@ -14,11 +14,11 @@ import java.util.Deque;
  *
  * <p>A threshold is never below the sampling noise: a recent sample holds few sequences, so two
  * samples of the very same traffic differ by more than a fixed threshold may allow. The distance
- * between each recent sample and the one before it measures that noise (two small samples: about
- * twice a small sample's distance from the large reference), and the median of the last
- * {@value #NOISE_HISTORY} such distances, once {@value #MIN_NOISE_SAMPLES} are known, raises a
- * threshold it exceeds. A step change in traffic moves one successive distance, which the median
- * ignores, while every later sample stays far from the reference.
+ * between each recent sample and the one before it measures that noise; both carry it, so it is
+ * about twice what one small sample's distance from the large reference owes to noise alone. Half
+ * the median of the last {@value #NOISE_HISTORY} such distances, once {@value #MIN_NOISE_SAMPLES}
+ * are known, raises a threshold it exceeds. A step change in traffic moves one successive distance,
+ * which the median ignores, while every later sample stays far from the reference.
  *
  * <p>Zero counts need no smoothing: JS compares each side with their mixture, which is positive
  * wherever either side is, so 0 log 0 = 0 covers every term. Different totals do not matter because
@@ -73,8 +73,8 @@ public final class DriftDetector {
 
     /** Compares one window with the reference; the first window seen without a reference becomes it. */
     public DriftReport observe(long[][] routingCounts, double[][] channelNorms) {
-        Double scoreNoise = median(successiveScores);
-        Double shiftNoise = median(successiveShifts);
+        Double scoreNoise = noise(successiveScores);
+        Double shiftNoise = noise(successiveShifts);
         rememberSuccessive(routingCounts, channelNorms);
         if (referenceCounts == null && referenceNorms == null) {
             rebase(routingCounts, channelNorms);
@@ -108,14 +108,15 @@ public final class DriftDetector {
         }
     }
 
-    /** The median of the history; null while it holds fewer than {@value #MIN_NOISE_SAMPLES}. */
-    private static Double median(Deque<Double> history) {
+    /** Half the median successive distance; null while fewer than {@value #MIN_NOISE_SAMPLES} are known. */
+    private static Double noise(Deque<Double> history) {
         if (history.size() < MIN_NOISE_SAMPLES) {
             return null;
         }
         double[] sorted = history.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return median / 2;
     }
 
     private static double orZero(Double v) {

@@ -9,8 +9,8 @@ package dev.arborist.policies.control;
  *     null when no layer had norms on both sides
  * @param windowsOver consecutive windows, this one included, with either measure over its threshold
  * @param drifted whether windowsOver reached the confirmation count: time to rebuild
- * @param scoreNoise how far two recent samples of unchanged traffic lie apart by the same measure
- *     (median of successive samples' distance); null until enough samples were seen
+ * @param scoreNoise how much of a recent sample's score sampling noise alone explains (half the
+ *     median distance between successive samples); null until enough samples were seen
  * @param normShiftNoise the same for the channel-norm shift
  */
 public record DriftReport(Double score, Double normShift, int windowsOver, boolean drifted, Double scoreNoise, Double normShiftNoise) {

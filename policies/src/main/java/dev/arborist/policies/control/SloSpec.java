@@ -88,6 +88,11 @@ public record SloSpec(String deployment, Double ttftP95Seconds, Double itlP95Sec
         return Math.log1p(inputTolerance);
     }
 
+    /** Whether some p95 of the window is above its target (false for a window without data). */
+    public boolean violatedBy(WindowSummary window) {
+        return new SloAssessment(this, window).verdict() == SloAssessment.Verdict.VIOLATED;
+    }
+
     /** The largest perplexity ratio to dense a rung may have. */
     public double maxPerplexityRatio() {
         return 1 + qualityBudget;
