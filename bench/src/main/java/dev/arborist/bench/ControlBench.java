@@ -159,8 +159,6 @@ public final class ControlBench {
         return v;
     }
 
-    }
-
     private static String percent(double share) {
         return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * share);
     }
