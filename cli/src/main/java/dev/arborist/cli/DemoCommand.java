@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", description = "Base load in requests/s (default: 30% of the dense capacity measured at start).")
     Double rate;
 
-    @Option(names = "--slo", description = "Target e2e p95 in seconds (default: 2x the dense p95 measured at the base load).")
+    @Option(names = "--slo", description = "Target e2e p95 in seconds (default: 1.6x the dense p95 measured at the base load).")
     Double slo;
 
     @Option(names = "--quality-budget", defaultValue = "0.15", description = "Largest held-out perplexity increase the agent may use (default: ${DEFAULT-VALUE}).")

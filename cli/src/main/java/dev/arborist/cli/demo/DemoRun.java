@@ -60,7 +60,7 @@ public final class DemoRun implements AutoCloseable {
     /** Base load as a share of dense capacity: doubled, it overloads dense but not a 1.5x rung. */
     static final double BASE_LOAD_SHARE = 0.3;
     /** The SLO as a multiple of the dense p95 at base load: headroom for bursts, not for a doubled load. */
-    static final double SLO_OVER_BASE_P95 = 2.0;
+    static final double SLO_OVER_BASE_P95 = 1.6;
     static final String DEPLOYMENT = "demo";
     static final int MIXED_SHADOW_EVERY = 3;
     static final double INPUT_TOLERANCE_SHARE = 3;
