@@ -29,19 +29,16 @@ final class RungControl {
      * @throws IllegalArgumentException if {@code planId} is not served or {@code rung} is not on its ladder
      */
     Integer moveBaseRung(String planId, int rung) {
-        ModelVersion current = current();
-        if (!current.id().equals(planId)) {
-            throw new IllegalArgumentException("plan " + planId + " is not the one served (" + current.id() + ")");
-        }
-        if (current.elastic() == null) {
+        ElasticVersion elastic = servedElastic(planId);
+        if (elastic == null) {
             return null;
         }
-        int before = current.elastic().selector().moveBaseRung(rung);
+        int before = elastic.selector().moveBaseRung(rung);
         if (before == rung) {
             return null;
         }
         metrics.rungChanged();
-        LOG.info("plan {} now at base rung {} (was {}): {}", planId, rung, before, current.elastic().level(rung).describe());
+        LOG.info("plan {} now at base rung {} (was {}): {}", planId, rung, before, elastic.level(rung).describe());
         return before;
     }
 
@@ -52,18 +49,27 @@ final class RungControl {
      * @throws IllegalArgumentException if {@code planId} is not served or the table does not fit its ladder
      */
     boolean policy(String planId, PolicyTable table) {
-        ModelVersion current = current();
-        if (!current.id().equals(planId)) {
-            throw new IllegalArgumentException("plan " + planId + " is not the one served (" + current.id() + ")");
-        }
-        if (current.elastic() == null) {
+        ElasticVersion elastic = servedElastic(planId);
+        if (elastic == null) {
             return false;
         }
-        boolean changed = current.elastic().selector().policy(table == null ? RungSelector.allAtBase() : table);
+        boolean changed = elastic.selector().policy(table == null ? RungSelector.allAtBase() : table);
         if (changed) {
             LOG.info("plan {} now follows the policy table {}", planId, table == null ? "(none)" : table);
         }
         return changed;
+    }
+
+    /**
+     * @return the elastic side of the version served, null when it has no ladder
+     * @throws IllegalArgumentException if {@code planId} is not the plan served
+     */
+    private ElasticVersion servedElastic(String planId) {
+        ModelVersion current = current();
+        if (!current.id().equals(planId)) {
+            throw new IllegalArgumentException("plan " + planId + " is not the one served (" + current.id() + ")");
+        }
+        return current.elastic();
     }
 
     /** The version now served, whatever kind. @throws ApiError 503 while the model loads */

@@ -6,7 +6,6 @@ import dev.arborist.policies.control.SloSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * The per-input half of the control loop. After each window it learns the policy table from the
@@ -49,7 +48,7 @@ final class InputPolicy {
         List<String> classes = table.entries().stream().map(e -> String.format(Locale.ROOT, "%s -> rung %d (%+.1f%% on %d profiles)",
                 label(e.features()), e.rung(), Math.expm1(e.meanDropNats()) * 100, e.samples())).toList();
         return "per-input policy from " + profiled + " shadow-profiled requests, classes tolerating a sparser rung within " + tolerance
-                + ": " + classes.stream().collect(Collectors.joining(", "));
+                + ": " + String.join(", ", classes);
     }
 
     private static String label(PolicyTable.Features f) {
