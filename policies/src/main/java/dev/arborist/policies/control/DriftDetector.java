@@ -12,13 +12,11 @@ import java.util.Deque;
  * the layers that have data on both sides. Drift is confirmed after {@code confirmWindows}
  * consecutive windows with either measure over its threshold; one noisy window is not enough.
  *
- * <p>A threshold is never below the sampling noise: a recent sample holds few sequences, so two
- * samples of the very same traffic differ by more than a fixed threshold may allow. The distance
- * between each recent sample and the one before it measures that noise; both carry it, so it is
- * about twice what one small sample's distance from the large reference owes to noise alone. Half
- * the median of the last {@value #NOISE_HISTORY} such distances, once {@value #MIN_NOISE_SAMPLES}
- * are known, raises a threshold it exceeds. A step change in traffic moves one successive distance,
- * which the median ignores, while every later sample stays far from the reference.
+ * <p>Each report also says how much of its distance sampling noise alone explains: a recent sample
+ * holds few sequences, and the distance between each recent sample and the one before it measures
+ * that noise (both carry it, so half the median of the last {@value #NOISE_HISTORY} such distances,
+ * once {@value #MIN_NOISE_SAMPLES} are known). It is reported, not yet applied to the thresholds: at
+ * the demo's sample sizes it is as large as a real domain shift, so applying it hid the shift.
  *
  * <p>Zero counts need no smoothing: JS compares each side with their mixture, which is positive
  * wherever either side is, so 0 log 0 = 0 covers every term. Different totals do not matter because
@@ -82,8 +80,7 @@ public final class DriftDetector {
         }
         Double score = meanJs(referenceCounts, routingCounts);
         Double shift = meanNormShift(referenceNorms, channelNorms);
-        boolean over = (score != null && score > Math.max(jsThreshold, orZero(scoreNoise)))
-                || (shift != null && shift > Math.max(normThreshold, orZero(shiftNoise)));
+        boolean over = (score != null && score > jsThreshold) || (shift != null && shift > normThreshold);
         windowsOver = over ? windowsOver + 1 : 0;
         return new DriftReport(score, shift, windowsOver, windowsOver >= confirmWindows, scoreNoise, shiftNoise);
     }
@@ -119,9 +116,6 @@ public final class DriftDetector {
         return median / 2;
     }
 
-    private static double orZero(Double v) {
-        return v == null ? 0 : v;
-    }
 
     /** Jensen-Shannon divergence in bits between two count vectors of one layer, each normalised to sum 1. */
     public static double jensenShannonBits(long[] p, long[] q) {
