@@ -63,6 +63,7 @@ public final class DemoRun implements AutoCloseable {
     static final double SLO_OVER_BASE_P95 = 1.6;
     static final String DEPLOYMENT = "demo";
     static final int MIXED_SHADOW_EVERY = 3;
+    static final int MAX_STEP = 3;
     static final double INPUT_TOLERANCE_SHARE = 3;
     private static final Duration PLAN_TIMEOUT = Duration.ofMinutes(5);
 
@@ -145,8 +146,9 @@ public final class DemoRun implements AutoCloseable {
 
     private Agent startAgent(String bootstrap, double slo) {
         status.accept("starting the agent (it builds a first plan from the calibration text)");
+        // a short ladder and a load that doubles at once: one move may cross the whole ladder when the p95 says it must
         SloSpec.Builder spec = SloSpec.builder(DEPLOYMENT).e2eP95Seconds(slo).qualityBudget(settings.qualityBudget())
-                .cooldown(settings.window().multipliedBy(2));
+                .cooldown(settings.window().multipliedBy(2)).maxStep(MAX_STEP);
         if (settings.scenario() == Scenario.MIXED) {
             // the per-input policy's scenario: a few minutes profile tens of requests per class, too few to tell a cost
             // within the default 2% from the noise of single prompts (sd about 5%), so each class may pay a third of the budget

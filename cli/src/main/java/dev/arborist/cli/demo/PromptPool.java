@@ -8,13 +8,14 @@ import java.util.Random;
 
 /**
  * Prompts for generated traffic, drawn from held-out text (the model never trained on it) and
- * split into two domains that load the model differently: short informal lines (chit-chat) and
- * long formal sentences (reports, resolutions).
+ * split into domains that load the model differently: short informal lines (chit-chat), long
+ * formal sentences (reports, resolutions), and copy-heavy requests (a line given twice, as in
+ * templated or reformatting work, whose continuation repeats what the prompt already says).
  */
 public final class PromptPool {
     /** A kind of traffic: where its prompts come from and which SLO class its requests carry. */
     public enum Domain {
-        CHAT("interactive"), FORMAL("batch");
+        CHAT("interactive"), FORMAL("batch"), REPEAT("bulk");
 
         private final String sloClass;
 
@@ -33,10 +34,12 @@ public final class PromptPool {
 
     private final List<String> chat;
     private final List<String> formal;
+    private final List<String> repeated;
 
-    private PromptPool(List<String> chat, List<String> formal) {
+    private PromptPool(List<String> chat, List<String> formal, List<String> repeated) {
         this.chat = chat;
         this.formal = formal;
+        this.repeated = repeated;
     }
 
     /** @param heldOut one sentence per line, e.g. the bundled model's eval.txt */
@@ -48,11 +51,17 @@ public final class PromptPool {
             throw new IllegalArgumentException(heldOut + " needs both short (<= " + SHORT_MAX_CHARS + " chars) and long (>= "
                     + LONG_MIN_CHARS + " chars) lines to make two traffic domains");
         }
-        return new PromptPool(chat, formal);
+        List<String> medium = lines.stream().filter(l -> l.length() > SHORT_MAX_CHARS && l.length() < LONG_MIN_CHARS).toList();
+        List<String> repeated = (medium.isEmpty() ? chat : medium).stream().map(l -> l + "\n" + l + "\n").toList();
+        return new PromptPool(chat, formal, repeated);
     }
 
     public String draw(Domain domain, Random random) {
-        List<String> pool = domain == Domain.CHAT ? chat : formal;
+        List<String> pool = switch (domain) {
+            case CHAT -> chat;
+            case FORMAL -> formal;
+            case REPEAT -> repeated;
+        };
         return pool.get(random.nextInt(pool.size()));
     }
 }

@@ -22,7 +22,7 @@ class ScenarioTest {
     private static final Duration WINDOW = Duration.ofSeconds(3);
     private static final double BUDGET = 0.15;
     /** Control windows from the load step until p95 must have settled under the SLO. */
-    private static final int SETTLE_WINDOWS = 12;
+    private static final int SETTLE_WINDOWS = 20;
     /** Drift never confirmed: every comparison would have to be over a threshold for ever. */
     private static final AgentConfig.DriftSettings NO_DRIFT_REBUILDS = new AgentConfig.DriftSettings(0.05, 0.05, Integer.MAX_VALUE);
 

@@ -27,8 +27,9 @@ import java.util.Map;
  *     windows when the cool-down is shorter than a window).
  * <li>No move within {@code cooldown} of the last one; windows inside it still count towards the streaks.
  * <li>{@code violation_windows} violating windows in a row: SPARSER, to the nearest rung whose
- *     decode speed-up is expected to bring the worst p95 under its target, at most {@code max_step}
- *     rungs away (the farthest allowed one when none is expected to suffice). A rung is allowed when
+ *     decode speed-up is expected to bring the worst p95 to the middle of the band between headroom
+ *     and violation, at most {@code max_step} rungs away (the farthest allowed one when none is
+ *     expected to suffice). Aiming just under the target would leave the next burst to carry it back over. A rung is allowed when
  *     its perplexity ratio is within 1 + {@code quality_budget}, it is not barred, and it is within
  *     the cap a failed quality check set.
  * <li>{@code headroom_windows} headroom windows in a row: DENSER by one rung, but only if the p95
@@ -228,8 +229,8 @@ public final class Controller {
         for (int to = from + 1; to <= last; to++) {
             if (memory.blocker(ladder, to, now) == null) {
                 chosen = to;
-                if (slo.worstRatio() * ladder.latencyRatio(from, to) <= 1) {
-                    break; // the nearest rung expected to meet every target
+                if (slo.worstRatio() * ladder.latencyRatio(from, to) <= bandMiddle()) {
+                    break; // the nearest rung expected to meet every target with a margin
                 }
             }
         }
@@ -254,7 +255,7 @@ public final class Controller {
         if (blocked != null) {
             return hold(streak + ", but " + blocked, observed);
         }
-        double aim = (1 + spec.headroomFraction()) / 2; // the middle of the band between headroom and violation
+        double aim = bandMiddle();
         double expected = slo.worstRatio() * ladder.latencyRatio(from, to);
         if (expected > aim) {
             return hold(streak + ", but on rung " + to + " the tightest p95 is expected at " + percent(expected)
@@ -262,6 +263,11 @@ public final class Controller {
         }
         String reason = streak + "; rung " + from + " -> " + to + ", tightest p95 expected at " + percent(expected) + " of its target";
         return move(Action.DENSER, to, now, window, reason, observed, expectations(from, to));
+    }
+
+    /** Where moves aim the tightest p95, as a share of its target: the middle of the band between headroom and violation. */
+    private double bandMiddle() {
+        return (1 + spec.headroomFraction()) / 2;
     }
 
     /** Applies a move; {@code basis} is the window a verdict will compare against, null when none is due. */

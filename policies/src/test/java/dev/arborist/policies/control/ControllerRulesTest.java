@@ -84,10 +84,11 @@ class ControllerRulesTest {
     }
 
     @Test
-    @DisplayName("with max_step 3 it jumps to the nearest rung expected to meet the target, not the farthest")
+    @DisplayName("with max_step 3 it jumps to the nearest rung expected to bring p95 to the middle of the band, not the farthest")
     void boundedStepTakesTheNearestSufficientRung() {
         SloSpec spec = SloSpec.builder("chat").e2eP95Seconds(1.0).qualityBudget(0.1).maxStep(3).build();
-        ControlDecision d = feed(new Controller(spec, FIVE), 0, 100, 1.4); // 1.4 / 1.25 > 1, 1.4 / 1.5 < 1
+        // the band's middle is 0.85 of the target: 1.2 / 1.25 = 0.96 would only just meet it, 1.2 / 1.5 = 0.80 has a margin
+        ControlDecision d = feed(new Controller(spec, FIVE), 0, 100, 1.2);
 
         assertThat(d.toRung()).isEqualTo(2);
         ControlDecision far = feed(new Controller(spec, FIVE), 0, 100, 3.0); // nothing within budget suffices
