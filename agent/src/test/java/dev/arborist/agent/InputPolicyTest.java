@@ -75,18 +75,18 @@ class InputPolicyTest {
         for (int i = 0; i < 6; i++) {
             double noise = 0.001 * (i % 3);
             send(producer, planId, now, i, new RequestEvent.Features(60, "batch", "medium", null),
-                    new double[] {-2.0, -2.0 - noise, -2.0 - noise, -2.0 - noise});
+                    new double[] {0, noise, noise, noise});
             send(producer, planId, now, 100 + i, new RequestEvent.Features(8, "interactive", "short", null),
-                    new double[] {-2.0, -2.1 - noise, -2.1 - noise, -2.1 - noise});
+                    new double[] {0, 0.1 + noise, 0.1 + noise, 0.1 + noise});
         }
         producer.flush();
     }
 
     private static void send(Producer<String, String> producer, String planId, Instant at, int i, RequestEvent.Features features,
-                             double[] rungLogLikelihoods) {
+                             double[] rungDivergences) {
         RequestEvent e = new RequestEvent(planId.substring(0, 8) + at.toEpochMilli() + "-" + i, "a", DEPLOYMENT, planId, 0, null,
                 features.promptLength(), 8, 0.01, 0.05, 0.01, 0.2, "length", features,
-                new RequestEvent.Shadow(8, rungLogLikelihoods[0], rungLogLikelihoods[0], rungLogLikelihoods), at.toString(), null, 0);
+                new RequestEvent.Shadow(8, -2.0, -2.0, null, rungDivergences), at.toString(), null, 0);
         AgentFixture.send(producer, Topics.REQUESTS.topic(), DEPLOYMENT, e.encode());
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arborist.cli.demo.Baseline;
 import dev.arborist.cli.demo.DemoReport;
 import dev.arborist.cli.demo.DemoRun;
+import dev.arborist.cli.demo.InputPolicyOutcome;
 import dev.arborist.cli.demo.LatencyChart;
 import dev.arborist.cli.demo.Scenario;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The agent against its two baselines on the same load: the load-step scenario run three times on
@@ -28,7 +30,12 @@ import java.util.Locale;
  * so the CPU does the same work besides serving; only the served rung differs. Goals: at least 99%
  * of windows within the SLO after convergence, quality loss at most half of always-sparsest's.
  *
- * <p>Usage: {@code bench/run control [--model DIR] [--duration 150s] [--window 5s] [--rate R] [--slo S] [--out bench/results]}.
+ * <p>With {@code --scenario mixed} the same three runs show the per-input policy instead: per traffic class, the rung
+ * the agent's table gave it, what that rung cost the class (its shadow profiles) and the class's mean latency under
+ * each policy.
+ *
+ * <p>Usage: {@code bench/run control [--model DIR] [--scenario load-step] [--duration 150s] [--window 5s] [--rate R] [--slo S]
+ * [--out bench/results]}.
  * {@code --rate} (req/s at load 1) and {@code --slo} (e2e p95 seconds) replace the agent run's calibration, e.g. to repeat
  * an earlier run's load. Writes control.md (the table), control.png (p95 over time of the three runs against the SLO) and
  * control.json (the three demo reports, timelines included) to OUT.
@@ -49,13 +56,14 @@ public final class ControlBench {
         Duration duration = DurationConverter.parse(Stats.arg(args, "--duration", "150s"));
         Duration window = DurationConverter.parse(Stats.arg(args, "--window", "5s"));
         Path out = Path.of(Stats.arg(args, "--out", "bench/results"));
+        Scenario scenario = Scenario.of(Stats.arg(args, "--scenario", Scenario.LOAD_STEP.label()));
         String command = String.join(" ", "bench/run control", String.join(" ", args)).strip();
         Double rate = number(Stats.arg(args, "--rate", null));
         Double slo = number(Stats.arg(args, "--slo", null));
         String machine = machine();
         System.err.println("control bench: " + machine);
 
-        DemoRun.Settings agent = new DemoRun.Settings(model, Scenario.LOAD_STEP, duration, 0, 0, window, rate, slo, QUALITY_BUDGET, MAX_TOKENS,
+        DemoRun.Settings agent = new DemoRun.Settings(model, scenario, duration, 0, 0, window, rate, slo, QUALITY_BUDGET, MAX_TOKENS,
                 SEED, false, Baseline.AGENT);
         Run byAgent = run("agent", agent);
         DemoRun.Settings calibrated = agent.withLoad(byAgent.report().baseRate(), byAgent.report().sloSeconds());
@@ -83,7 +91,7 @@ public final class ControlBench {
         DemoReport first = runs.get(0).report();
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Command: `%s`%n%n", command));
-        md.append(String.format(Locale.ROOT, "Model %s, scenario %s for %.0f s (load x2 from 25%% to 75%% of it), control window %d s; "
+        md.append(String.format(Locale.ROOT, "Model %s, scenario %s for %.0f s, control window %d s; "
                         + "%s: base rate %.2f req/s, SLO e2e p95 <= %.2f s; %s.%n%n",
                 model.getFileName(), first.scenario(), first.durationSeconds(), window.toSeconds(), calibrated ? "calibrated by the agent's run" : "given", first.baseRate(), first.sloSeconds(), machine));
         md.append("| policy | SLO attainment | after convergence | convergence s | plan swaps | rung changes | mean perplexity ratio | quality loss | failed requests |\n");
@@ -96,6 +104,7 @@ public final class ControlBench {
                     d.failedRequests(), d.requests()));
         }
         md.append(goals(first, runs.get(2).report()));
+        md.append(perClass(runs));
         md.append("\nUnder a pin, plan swaps and rung changes are still the agent's (it runs in every case); the pin overrides them. "
                 + "The mean perplexity ratio averages, over the windows, the served rung's held-out perplexity ratio in the ladder of the "
                 + "plan served at the end of the run; quality loss is that mean minus 1.\n");
@@ -115,6 +124,34 @@ public final class ControlBench {
                         + "against half of always-sparsest's %s: %s.%n", percent(after), 100 * GOAL_ATTAINMENT,
                 converged ? "" : ", but a change never converged and the windows after it are left out", converged && after >= GOAL_ATTAINMENT
                         ? "met" : "NOT met", loss(agent.meanPerplexityRatio()), String.format(Locale.ROOT, "%+.3f", half), loss <= half ? "met" : "NOT met");
+    }
+
+    /** Per traffic class: the agent's table entry and the class's mean latency under each policy; empty without a table. */
+    private static String perClass(List<Run> runs) {
+        InputPolicyOutcome agent = runs.get(0).report().inputPolicy();
+        if (agent == null) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%nPer-input policy: the agent's first table came %.1f s into the "
+                + "traffic. Per class, the entries of its final table (rung, what the rung cost the class's profiled requests, how many) "
+                + "and the mean e2e latency of the requests sent after the first table, under each policy:%n%n", agent.firstTableSeconds()));
+        md.append("| class | agent's table | mean e2e: ").append(runs.stream().map(Run::policy).collect(Collectors.joining(" | "))).append(" |\n");
+        md.append("|---|---|").append("---|".repeat(runs.size())).append("\n");
+        for (InputPolicyOutcome.ClassLatency c : agent.classes()) {
+            if (c.requestsAfter() == 0) {
+                continue;
+            }
+            String entries = agent.table().entries().stream().filter(e -> e.sloClass().equals(c.sloClass()) && e.signature() == null)
+                    .map(e -> String.format(Locale.ROOT, "%s: rung %d, %+.1f%% over %d", e.lengthBucket(), e.rung(), 100 * Math.expm1(e.meanDropNats()),
+                            e.samples())).collect(Collectors.joining("; "));
+            md.append("| ").append(c.sloClass()).append(" | ").append(entries.isEmpty() ? "base rung" : entries).append(" |");
+            for (Run r : runs) {
+                InputPolicyOutcome inputs = r.report().inputPolicy();
+                md.append(inputs == null ? " n/a |" : String.format(Locale.ROOT, " %.3f s |", inputs.of(c.sloClass()).meanE2eAfter()));
+            }
+            md.append("\n");
+        }
+        return md.toString();
     }
 
     private static void chart(Path model, List<Run> runs, Path png) throws IOException {

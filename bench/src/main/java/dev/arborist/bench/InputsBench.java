@@ -23,10 +23,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Input dependence, offline: for chat-like and formal prompts of held-out text, what each rung of an
- * elastic plan costs the dense model's own greedy continuations, as serving's shadow profile
- * measures it (mean per-token log-likelihood drop, shown as a perplexity increase), per prompt
- * domain and length bucket. The agent learns its per-input policy table from the same numbers.
+ * Input dependence, offline: for each prompt domain of held-out text (chat, formal, copy-heavy), what
+ * each rung of an elastic plan costs the dense model's own greedy continuations, as serving's shadow
+ * profile measures it (mean divergence from dense per token, shown as a perplexity increase), per
+ * prompt domain and length bucket. The agent learns its per-input policy table from the same numbers.
  *
  * <p>Usage: {@code bench/run inputs [--model DIR] [--plan DIR] [--prompts 48] [--tokens 16] [--seed 5]}.
  */
@@ -52,16 +52,13 @@ public final class InputsBench {
                     for (int i = 0; i < prompts; i++) {
                         int[] prompt = tokenizer.encode(pool.draw(domain, random));
                         int[] completion = greedy(elastic.full(), prompt, tokens, m);
-                        double[] ll = new double[rungs.size()];
-                        for (int r = 0; r < ll.length; r++) {
-                            ll[r] = ContinuationScore.meanLogLikelihood(rungs.get(r), prompt, completion, m);
-                        }
+                        double[] cost = ContinuationScore.profile(rungs, prompt, completion, m).divergences();
                         for (String key : List.of(domain.sloClass() + " (all)", domain.sloClass() + "/" + PolicyTable.lengthBucket(prompt.length))) {
-                            double[] sums = dropSums.computeIfAbsent(key, k -> new double[ll.length]);
-                            double[] squares = dropSquares.computeIfAbsent(key, k -> new double[ll.length]);
-                            for (int r = 0; r < ll.length; r++) {
-                                sums[r] += ll[0] - ll[r];
-                                squares[r] += (ll[0] - ll[r]) * (ll[0] - ll[r]);
+                            double[] sums = dropSums.computeIfAbsent(key, k -> new double[cost.length]);
+                            double[] squares = dropSquares.computeIfAbsent(key, k -> new double[cost.length]);
+                            for (int r = 0; r < cost.length; r++) {
+                                sums[r] += cost[r];
+                                squares[r] += cost[r] * cost[r];
                             }
                             counts.merge(key, 1, Integer::sum);
                         }
@@ -74,8 +71,8 @@ public final class InputsBench {
 
     private static void print(List<Rung> ladder, Map<String, double[]> dropSums, Map<String, double[]> dropSquares, Map<String, Integer> counts,
                               int tokens) {
-        System.out.printf("perplexity increase each rung costs the dense model's own %d-token greedy continuations (shadow profile),"
-                + " mean and standard deviation over prompts%n%n", tokens);
+        System.out.printf("perplexity increase each rung costs the dense model's own %d-token greedy continuations (shadow profile:"
+                + " exp of the mean divergence from dense per token, minus 1), mean and standard deviation over prompts%n%n", tokens);
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "| %-22s | %7s |", "class", "prompts"));
         StringBuilder rule = new StringBuilder("|---|---|");
         for (Rung r : ladder.subList(1, ladder.size())) {

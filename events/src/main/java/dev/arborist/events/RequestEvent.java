@@ -62,12 +62,16 @@ public record RequestEvent(String requestId, String replica, String deployment, 
      * Mean per-token log-likelihood of the generated continuation under the level that produced
      * it and under the dense model: how much the level cost this input.
      *
-     * @param rungLogLikelihoods the same under every rung of the ladder, index = rung (0: dense): what
-     *     each rung would have cost this input, whichever it ran at; null when only two were scored
+     * @param rungLogLikelihoods the same under every rung of the ladder, index = rung (0: dense); null when only
+     *     two were scored
+     * @param rungDivergences each rung's mean KL divergence from dense over the continuation's positions, nats per
+     *     token, index = rung (0: dense, 0): what each rung would cost this input, whichever it ran at; null in
+     *     events from servers that did not compute it
      */
-    public record Shadow(int tokens, double levelLogLikelihood, double denseLogLikelihood, double[] rungLogLikelihoods) {
+    public record Shadow(int tokens, double levelLogLikelihood, double denseLogLikelihood, double[] rungLogLikelihoods,
+                         double[] rungDivergences) {
         public Shadow(int tokens, double levelLogLikelihood, double denseLogLikelihood) {
-            this(tokens, levelLogLikelihood, denseLogLikelihood, null);
+            this(tokens, levelLogLikelihood, denseLogLikelihood, null, null);
         }
     }
 

@@ -39,9 +39,10 @@ public record RequestRecord(
 
     /**
      * Mean per-token log-likelihood of the generated continuation under every rung of the version's
-     * ladder (index = rung, 0 the full model; see {@link ShadowScorer}), and the rung it ran at.
+     * ladder and each rung's mean divergence from the full model at its positions (index = rung, 0 the
+     * full model; see {@link ShadowScorer}), and the rung it ran at.
      */
-    public record Shadow(int tokens, int rung, double[] rungLogLikelihoods) {
+    public record Shadow(int tokens, int rung, double[] rungLogLikelihoods, double[] rungDivergences) {
         public double levelLogLikelihood() {
             return rungLogLikelihoods[rung];
         }

@@ -6,10 +6,10 @@ import dev.arborist.model.nn.Transformer;
 import java.util.List;
 
 /**
- * The shadow comparison of issue 5: how likely each rung of the ladder finds a finished request's
- * generated continuation, the dense model included ({@link ContinuationScore}). The drop from dense
- * to a rung (nats per token) is what that rung would cost this input, whichever rung the request
- * ran at, so the agent learns which inputs tolerate which rung without sending any request to a
+ * The shadow comparison of issue 5: how each rung of the ladder sees a finished request's generated
+ * continuation, the dense model included ({@link ContinuationScore}): the log-likelihood of its tokens,
+ * and the divergence from dense at its positions. The divergence (nats per token) is what that rung
+ * would cost this input, whichever rung the request ran at, so the agent learns which inputs tolerate which rung without sending any request to a
  * rung it might not tolerate. Runs on the model thread after the request finished, for the sampled
  * requests only: one forward per rung.
  */
@@ -29,10 +29,7 @@ final class ShadowScorer {
         if (ranAt < 0 || ranAt >= rungs.size()) {
             throw new IllegalArgumentException("rung " + ranAt + " is not on a ladder of " + rungs.size() + " rungs");
         }
-        double[] scores = new double[rungs.size()];
-        for (int r = 0; r < scores.length; r++) {
-            scores[r] = ContinuationScore.meanLogLikelihood(rungs.get(r), prompt, completion, manager);
-        }
-        return new RequestRecord.Shadow(completion.length, ranAt, scores);
+        ContinuationScore.Profile profile = ContinuationScore.profile(rungs, prompt, completion, manager);
+        return new RequestRecord.Shadow(completion.length, ranAt, profile.logLikelihoods(), profile.divergences());
     }
 }

@@ -165,6 +165,14 @@ class ElasticTelemetryTest {
             assertThat(event.shadow().rungLogLikelihoods()[1])
                     .isCloseTo(meanLogLikelihood(elastic.at(ElasticFixtures.RUNG_1), prompt, completion, m), within(1e-3));
             assertThat(event.shadow().rungLogLikelihoods()[2]).isEqualTo(event.shadow().levelLogLikelihood());
+            // ... and what each rung would cost it: the divergence from the full model at the continuation's positions
+            double[] divergences = event.shadow().rungDivergences();
+            assertThat(divergences).hasSize(3);
+            assertThat(divergences[0]).isZero();
+            assertThat(divergences[1]).isCloseTo(meanDivergence(elastic.full(), elastic.at(ElasticFixtures.RUNG_1), prompt, completion, m),
+                    within(1e-3));
+            assertThat(divergences[2]).isPositive()
+                    .isCloseTo(meanDivergence(elastic.full(), elastic.at(ElasticFixtures.RUNG_2), prompt, completion, m), within(1e-3));
         }
     }
 
@@ -224,6 +232,43 @@ class ElasticTelemetryTest {
             }
             return sum / completion.length;
         }
+    }
+
+    /** Mean KL(reference || model) of the next-token distributions at {@code completion}'s positions, both stepped over caches. */
+    private static double meanDivergence(Transformer reference, Transformer model, int[] prompt, int[] completion, NDManager m) {
+        try (KvCache refCache = reference.newCache(m, 1, TinyModel.CONTEXT); KvCache cache = model.newCache(m, 1, TinyModel.CONTEXT)) {
+            BatchDecoder decoder = new BatchDecoder(m);
+            int refSlot = refCache.acquire();
+            int slot = cache.acquire();
+            double sum = 0;
+            int[] feed = prompt;
+            for (int token : completion) {
+                double[] p = logSoftmax(decoder.step(reference, refCache, new int[] {refSlot}, new int[][] {feed}, Instrumentation.OFF)[0]);
+                double[] q = logSoftmax(decoder.step(model, cache, new int[] {slot}, new int[][] {feed}, Instrumentation.OFF)[0]);
+                for (int v = 0; v < p.length; v++) {
+                    sum += Math.exp(p[v]) * (p[v] - q[v]);
+                }
+                feed = new int[] {token};
+            }
+            return sum / completion.length;
+        }
+    }
+
+    private static double[] logSoftmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double sum = 0;
+        for (float l : logits) {
+            sum += Math.exp(l - max);
+        }
+        double log = max + Math.log(sum);
+        double[] out = new double[logits.length];
+        for (int v = 0; v < out.length; v++) {
+            out[v] = logits[v] - log;
+        }
+        return out;
     }
 
     /** The first record of {@code topic} (from its start) whose value {@code wanted} matches. */

@@ -36,13 +36,15 @@ public final class InputEvidence {
             return; // another plan's ladder, no ladder, or a request that never reached the model
         }
         RequestEvent.Shadow shadow = e.shadow();
-        Map<Integer, Double> drops = shadow == null || shadow.rungLogLikelihoods() == null ? null
-                : RequestOutcome.dropsFrom(shadow.rungLogLikelihoods());
-        if (drops != null) {
+        // profiles without divergences (older servers) count as requests only: a log-likelihood drop on a sampled
+        // continuation favours flatter rungs, so it is no cost estimate
+        Map<Integer, Double> costs = shadow == null || shadow.rungDivergences() == null ? null
+                : RequestOutcome.costsFrom(shadow.rungDivergences());
+        if (costs != null) {
             profiled++;
         }
         RequestEvent.Features f = e.features();
-        learner.observe(new RequestOutcome(f.sloClass(), f.lengthBucket(), f.signature(), e.rung(), drops, e.e2eSeconds()));
+        learner.observe(new RequestOutcome(f.sloClass(), f.lengthBucket(), f.signature(), e.rung(), costs, e.e2eSeconds()));
     }
 
     /** Shadow-profiled requests so far. */

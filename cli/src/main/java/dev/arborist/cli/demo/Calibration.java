@@ -25,14 +25,17 @@ final class Calibration {
     private final URI server;
     private final String model;
     private final PromptPool prompts;
+    private final Scenario mix;
     private final int maxTokens;
     private final long seed;
     private final Consumer<String> status;
 
-    Calibration(URI server, String model, PromptPool prompts, int maxTokens, long seed, Consumer<String> status) {
+    /** @param mix the scenario to be run: calibration offers its prompt mix as it starts (at base load, bursts included) */
+    Calibration(URI server, String model, PromptPool prompts, Scenario mix, int maxTokens, long seed, Consumer<String> status) {
         this.server = server;
         this.model = model;
         this.prompts = prompts;
+        this.mix = mix;
         this.maxTokens = maxTokens;
         this.seed = seed;
         this.status = status;
@@ -41,7 +44,7 @@ final class Calibration {
     /** Completed requests per second with {@value #CLOSED_LOOP_CLIENTS} clients sending back to back. */
     double denseCapacity() throws InterruptedException {
         status.accept("calibrating: dense capacity with " + CLOSED_LOOP_CLIENTS + " closed-loop clients for " + CAPACITY_PROBE.toSeconds() + " s");
-        double rate = ClosedLoop.requestsPerSecond(server, model, prompts, maxTokens, seed, CLOSED_LOOP_CLIENTS, CAPACITY_PROBE);
+        double rate = ClosedLoop.requestsPerSecond(server, model, prompts, mix, maxTokens, seed, CLOSED_LOOP_CLIENTS, CAPACITY_PROBE);
         status.accept(String.format("calibrating: dense capacity %.2f req/s", rate));
         return rate;
     }
@@ -54,7 +57,7 @@ final class Calibration {
         length = length.compareTo(P95_PROBE) >= 0 ? length : P95_PROBE;
         status.accept(String.format("calibrating: dense p95 at %.2f req/s for %d s", rate, length.toSeconds()));
         ConcurrentLinkedQueue<TrafficGenerator.Result> done = new ConcurrentLinkedQueue<>();
-        TrafficGenerator generator = new TrafficGenerator(server, model, prompts, Scenario.STEADY, rate, maxTokens, length, seed + 1, done::add);
+        TrafficGenerator generator = new TrafficGenerator(server, model, prompts, mix.opening(), rate, maxTokens, length, seed + 1, done::add);
         generator.start();
         generator.awaitEnd();
         while (generator.inFlight() > 0) {

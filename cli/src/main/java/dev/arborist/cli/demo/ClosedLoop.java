@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Clients that each send their next completion request as soon as the previous one answered, until
@@ -23,27 +24,32 @@ public final class ClosedLoop implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final CompletionRequests requests;
     private final PromptPool prompts;
-    private final PromptPool.Domain onlyDomain; // null: the steady scenario's mix
+    private final Function<Random, PromptPool.Domain> domains;
     private final AtomicLong served = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final List<Thread> clients = new ArrayList<>();
     private volatile boolean stopped;
 
-    private ClosedLoop(URI server, String model, PromptPool prompts, PromptPool.Domain onlyDomain, int maxTokens) {
+    private ClosedLoop(URI server, String model, PromptPool prompts, Function<Random, PromptPool.Domain> domains, int maxTokens) {
         this.requests = new CompletionRequests(server, model, maxTokens);
         this.prompts = prompts;
-        this.onlyDomain = onlyDomain;
+        this.domains = domains;
     }
 
     /**
      * Starts {@code clients} clients, client c drawing prompts with seed {@code seed + c}.
      *
-     * @param domain where every prompt comes from; null for the steady scenario's mix
+     * @param domain where every prompt comes from
      */
     public static ClosedLoop start(URI server, String model, PromptPool prompts, PromptPool.Domain domain, int maxTokens, int clients,
                                    long seed) {
-        ClosedLoop loop = new ClosedLoop(server, model, prompts, domain, maxTokens);
+        return start(server, model, prompts, random -> domain, maxTokens, clients, seed);
+    }
+
+    private static ClosedLoop start(URI server, String model, PromptPool prompts, Function<Random, PromptPool.Domain> domains, int maxTokens,
+                                    int clients, long seed) {
+        ClosedLoop loop = new ClosedLoop(server, model, prompts, domains, maxTokens);
         for (int c = 0; c < clients; c++) {
             Random random = new Random(seed + c);
             Thread t = new Thread(() -> loop.sendUntilStopped(random), "arborist-closed-loop-" + c);
@@ -54,11 +60,15 @@ public final class ClosedLoop implements AutoCloseable {
         return loop;
     }
 
-    /** Served requests per second with {@code clients} clients over {@code duration}: the capacity at that concurrency. */
-    static double requestsPerSecond(URI server, String model, PromptPool prompts, int maxTokens, long seed, int clients,
+    /**
+     * Served requests per second with {@code clients} clients over {@code duration}: the capacity at that concurrency.
+     *
+     * @param mix the prompts come in the proportions {@code mix} starts with
+     */
+    static double requestsPerSecond(URI server, String model, PromptPool prompts, Scenario mix, int maxTokens, long seed, int clients,
                                     Duration duration) throws InterruptedException {
         long began = System.nanoTime();
-        ClosedLoop loop = start(server, model, prompts, null, maxTokens, clients, seed);
+        ClosedLoop loop = start(server, model, prompts, random -> mix.domain(0, random.nextDouble()), maxTokens, clients, seed);
         Thread.sleep(duration.toMillis());
         loop.close();
         return loop.served() / ((System.nanoTime() - began) / 1e9);
@@ -81,7 +91,7 @@ public final class ClosedLoop implements AutoCloseable {
 
     private void sendUntilStopped(Random random) {
         while (!stopped) {
-            PromptPool.Domain domain = onlyDomain != null ? onlyDomain : Scenario.STEADY.domain(0, random.nextDouble());
+            PromptPool.Domain domain = domains.apply(random);
             try {
                 HttpResponse<String> response = http.send(requests.of(prompts.draw(domain, random), domain.sloClass()),
                         HttpResponse.BodyHandlers.ofString());

@@ -64,7 +64,6 @@ public final class DemoRun implements AutoCloseable {
     static final String DEPLOYMENT = "demo";
     static final int MIXED_SHADOW_EVERY = 3;
     static final int MAX_STEP = 3;
-    static final double INPUT_TOLERANCE_SHARE = 3;
     private static final Duration PLAN_TIMEOUT = Duration.ofMinutes(5);
 
     private final Settings settings;
@@ -109,7 +108,7 @@ public final class DemoRun implements AutoCloseable {
         String model = modelName(servingUri);
 
         Calibration calibration = new Calibration(servingUri, model, PromptPool.from(settings.modelDir().resolve("eval.txt")),
-                settings.maxTokens(), settings.seed(), status);
+                settings.scenario(), settings.maxTokens(), settings.seed(), status);
         double baseRate = settings.baseRate() != null ? settings.baseRate() : BASE_LOAD_SHARE * calibration.denseCapacity();
         double slo = settings.sloSeconds() != null ? settings.sloSeconds() : SLO_OVER_BASE_P95 * calibration.p95At(baseRate, settings.window());
         status.accept(String.format("base load %.2f req/s, SLO: e2e p95 <= %.2f s", baseRate, slo));
@@ -149,11 +148,6 @@ public final class DemoRun implements AutoCloseable {
         // a short ladder and a load that doubles at once: one move may cross the whole ladder when the p95 says it must
         SloSpec.Builder spec = SloSpec.builder(DEPLOYMENT).e2eP95Seconds(slo).qualityBudget(settings.qualityBudget())
                 .cooldown(settings.window().multipliedBy(2)).maxStep(MAX_STEP);
-        if (settings.scenario() == Scenario.MIXED) {
-            // the per-input policy's scenario: a few minutes profile tens of requests per class, too few to tell a cost
-            // within the default 2% from the noise of single prompts (sd about 5%), so each class may pay a third of the budget
-            spec.inputTolerance(settings.qualityBudget() / INPUT_TOLERANCE_SHARE);
-        }
         AgentConfig.Builder config = AgentConfig.builder(bootstrap, settings.modelDir(), workDir.resolve("store"), spec.build())
                 .window(settings.window())
                 .metricsPort(settings.agentPort())

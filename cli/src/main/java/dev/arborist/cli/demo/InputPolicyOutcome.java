@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * What the agent's per-input policy did in a run: when its first table came (seconds after the
  * traffic started), the table in force at the end, and each traffic class's mean end-to-end latency
- * over the requests sent before that moment and after it.
+ * over the requests sent before that moment and after it (classes the run offered no traffic are left out).
  */
 public record InputPolicyOutcome(double firstTableSeconds, PolicyTable table, List<ClassLatency> classes) {
 
@@ -21,6 +21,9 @@ public record InputPolicyOutcome(double firstTableSeconds, PolicyTable table, Li
         List<ClassLatency> classes = new ArrayList<>();
         for (PromptPool.Domain domain : PromptPool.Domain.values()) {
             List<TrafficGenerator.Result> ok = results.stream().filter(r -> r.ok() && r.domain() == domain).toList();
+            if (ok.isEmpty()) {
+                continue; // a domain this scenario does not offer
+            }
             List<TrafficGenerator.Result> before = ok.stream().filter(r -> r.sentAtSeconds() < firstTableSeconds).toList();
             List<TrafficGenerator.Result> after = ok.stream().filter(r -> r.sentAtSeconds() >= firstTableSeconds).toList();
             classes.add(new ClassLatency(domain.sloClass(), before.size(), meanE2e(before), after.size(), meanE2e(after)));

@@ -4,35 +4,42 @@ import dev.arborist.cli.demo.PromptPool.Domain;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * What the traffic generator offers over a run: a load multiplier on the base request rate and the
- * share of formal-domain prompts, both as functions of the run's progress (0..1). Bursts on top
- * come from the generator's arrival process.
+ * What the traffic generator offers over a run: a load multiplier on the base request rate, and
+ * two prompt domains with the share of the second, both as functions of the run's progress (0..1).
+ * Bursts on top come from the generator's arrival process.
  */
-public enum Scenario {
+public enum Scenario implements Traffic {
     /** Base load throughout, mostly chat. */
-    STEADY("steady", progress -> 1.0, progress -> 0.2),
+    STEADY("steady", progress -> 1.0, Domain.CHAT, Domain.FORMAL, progress -> 0.2),
     /** Load doubles for the middle half of the run, then drops back. */
-    LOAD_STEP("load-step", progress -> progress >= 0.25 && progress < 0.75 ? 2.0 : 1.0, progress -> 0.2),
-    /** Base load, half chat and half formal text throughout: the per-input policy's case. */
-    MIXED("mixed", progress -> 1.0, progress -> 0.5),
+    LOAD_STEP("load-step", progress -> progress >= 0.25 && progress < 0.75 ? 2.0 : 1.0, Domain.CHAT, Domain.FORMAL, progress -> 0.2),
+    /**
+     * Base load, half chit-chat and half copy-heavy requests throughout: the per-input policy's case. On the bundled
+     * model the sparse rungs cost chit-chat least and copy-heavy text most (BENCHMARKS.md, input dependence).
+     */
+    MIXED("mixed", progress -> 1.0, Domain.CHAT, Domain.REPEAT, progress -> 0.5),
     /** Base load; traffic moves from chat to formal text at a third of the run. */
-    DOMAIN_SHIFT("domain-shift", progress -> 1.0, progress -> progress < 1.0 / 3 ? 0.0 : 1.0);
+    DOMAIN_SHIFT("domain-shift", progress -> 1.0, Domain.CHAT, Domain.FORMAL, progress -> progress < 1.0 / 3 ? 0.0 : 1.0);
 
     private final String label;
     private final DoubleUnaryOperator loadMultiplier;
-    private final DoubleUnaryOperator formalShare;
+    private final Domain first;
+    private final Domain second;
+    private final DoubleUnaryOperator secondShare;
 
-    Scenario(String label, DoubleUnaryOperator loadMultiplier, DoubleUnaryOperator formalShare) {
+    Scenario(String label, DoubleUnaryOperator loadMultiplier, Domain first, Domain second, DoubleUnaryOperator secondShare) {
         this.label = label;
         this.loadMultiplier = loadMultiplier;
-        this.formalShare = formalShare;
+        this.first = first;
+        this.second = second;
+        this.secondShare = secondShare;
     }
 
     public String label() {
         return label;
     }
 
-    /** The offered load relative to the base rate at {@code progress} (0..1) of the run. */
+    @Override
     public double loadMultiplier(double progress) {
         return loadMultiplier.applyAsDouble(progress);
     }
@@ -46,13 +53,24 @@ public enum Scenario {
         };
     }
 
-    /** The share of formal-domain prompts at {@code progress} (0..1) of the run. */
-    public double formalShare(double progress) {
-        return formalShare.applyAsDouble(progress);
+    @Override
+    public Domain domain(double progress, double uniform) {
+        return uniform < secondShare.applyAsDouble(progress) ? second : first;
     }
 
-    public Domain domain(double progress, double uniform) {
-        return uniform < formalShare(progress) ? Domain.FORMAL : Domain.CHAT;
+    /** Base load and this scenario's opening prompt mix throughout: what calibration offers before the run. */
+    public Traffic opening() {
+        return new Traffic() {
+            @Override
+            public double loadMultiplier(double progress) {
+                return 1.0;
+            }
+
+            @Override
+            public Domain domain(double progress, double uniform) {
+                return Scenario.this.domain(0, uniform);
+            }
+        };
     }
 
     /** The scenario named on the command line ({@code load-step}, {@code domain-shift}, {@code steady}, {@code mixed}). */

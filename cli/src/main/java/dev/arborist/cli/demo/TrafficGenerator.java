@@ -32,7 +32,7 @@ public final class TrafficGenerator implements AutoCloseable {
 
     private final CompletionRequests requests;
     private final PromptPool prompts;
-    private final Scenario scenario;
+    private final Traffic traffic;
     private final double baseRate;
     private final Duration duration;
     private final Consumer<Result> results;
@@ -46,11 +46,11 @@ public final class TrafficGenerator implements AutoCloseable {
      * @param baseRate requests per second at load multiplier 1
      * @param results called from HTTP client threads as requests finish
      */
-    public TrafficGenerator(URI server, String model, PromptPool prompts, Scenario scenario, double baseRate, int maxTokens,
+    public TrafficGenerator(URI server, String model, PromptPool prompts, Traffic traffic, double baseRate, int maxTokens,
             Duration duration, long seed, Consumer<Result> results) {
         this.requests = new CompletionRequests(server, model, maxTokens);
         this.prompts = prompts;
-        this.scenario = scenario;
+        this.traffic = traffic;
         this.baseRate = baseRate;
         this.duration = duration;
         this.results = results;
@@ -90,9 +90,9 @@ public final class TrafficGenerator implements AutoCloseable {
                 nextSwitchCheck = now + 1_000_000_000L;
             }
             double progress = (double) (now - start) / (end - start);
-            double rate = baseRate * scenario.loadMultiplier(progress) * (burst ? BURST_FACTOR : 1.0);
+            double rate = baseRate * traffic.loadMultiplier(progress) * (burst ? BURST_FACTOR : 1.0);
             offeredRate = rate;
-            send(scenario.domain(progress, random.nextDouble()), (now - start) / 1e9, random);
+            send(traffic.domain(progress, random.nextDouble()), (now - start) / 1e9, random);
             next += (long) (-Math.log(1 - random.nextDouble()) / rate * 1e9); // exponential gaps: Poisson arrivals
         }
         offeredRate = 0;

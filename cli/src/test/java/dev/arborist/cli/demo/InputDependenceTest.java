@@ -3,6 +3,7 @@ package dev.arborist.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arborist.policies.control.PolicyTable;
+import dev.arborist.policies.control.SloSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -14,9 +15,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Input-dependent pruning end to end, all real: serving profiles a sample of requests at every rung
  * (shadow scores), the agent learns the per-input policy table from those profiles and announces it
- * with the plan, and serving runs each request at its class's rung. The traffic mixes short chit-chat
- * ("interactive") and long formal sentences ("batch") at a load the dense model meets, so the
- * controller's base rung stays dense and every sparser request comes from the table.
+ * with the plan, and serving runs each request at its class's rung. The traffic mixes chit-chat
+ * ("interactive") and copy-heavy requests ("bulk") at a load the dense model meets, so the controller's
+ * base rung stays dense and every sparser request comes from the table.
  */
 @Timeout(600)
 class InputDependenceTest {
@@ -43,13 +44,13 @@ class InputDependenceTest {
         assertThat(sparser).as("classes the table sends sparser than dense (%s)", table).isNotEmpty();
         // Mean latency before and after the first table is in the report; on two cores the few seconds before the first
         // table are too short a baseline to assert on (see BENCHMARKS.md, input dependence).
-        double tolerance = Math.log1p(BUDGET / DemoRun.INPUT_TOLERANCE_SHARE);
+        double tolerance = Math.log1p(SloSpec.DEFAULT_INPUT_TOLERANCE);
         assertThat(table.entries()).as("every class sent sparser pays at most the tolerance")
                 .allSatisfy(e -> assertThat(e.meanDropNats()).isLessThanOrEqualTo(tolerance));
         assertThat(report.failedRequests()).isZero();
     }
 
-    /** The length bucket the demo's prompts of a class mostly fall in: chit-chat is short, formal text medium. */
+    /** The length bucket the demo's prompts of a class mostly fall in: chit-chat is short, formal and copy-heavy text medium. */
     private static String bucket(String sloClass) {
         return sloClass.equals(PromptPool.Domain.CHAT.sloClass()) ? "short" : "medium";
     }

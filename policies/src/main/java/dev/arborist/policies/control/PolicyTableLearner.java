@@ -8,7 +8,7 @@ import java.util.TreeMap;
 
 /**
  * Learns a {@link PolicyTable} from request outcomes. A shadowed request says what every scored rung
- * would cost it (dense minus the rung's mean per-token log-likelihood of its continuation, nats), so
+ * would cost it (the rung's mean divergence from dense over its continuation, nats per token), so
  * evidence for a rung comes from requests that ran anywhere. A class tolerates a rung when, over at
  * least {@code minSamples} shadowed requests, that cost is within the tolerance with confidence: its
  * mean plus {@value #STANDARD_ERRORS} standard errors (about 97.5% one-sided). The class gets the
@@ -68,7 +68,7 @@ public final class PolicyTableLearner {
         Tally ran = byRung.computeIfAbsent(outcome.rung(), r -> new Tally());
         ran.requests++;
         ran.e2eSum += outcome.e2eSeconds();
-        outcome.shadowDrops().forEach((rung, drop) -> {
+        outcome.shadowCosts().forEach((rung, drop) -> {
             Tally t = byRung.computeIfAbsent(rung, r -> new Tally());
             t.shadowed++;
             t.dropSum += drop;

@@ -9,22 +9,23 @@ import java.util.Map;
  * @param lengthBucket {@link PolicyTable#lengthBucket} of its prompt, or null
  * @param signature the cluster of its prompt's expert usage, or null
  * @param rung the rung it ran at
- * @param shadowDrops for a shadowed request, per scored rung: dense minus that rung's mean per-token
- *     log-likelihood of the generated continuation, in nats (positive: the rung liked it less), i.e.
- *     what that rung costs this input whichever rung it ran at; empty when not shadowed
+ * @param shadowCosts for a shadowed request, per scored rung: what that rung costs this input whichever
+ *     rung it ran at, in nats per token: the rung's mean divergence from dense over the generated
+ *     continuation's positions (the log-likelihood it loses on average on text dense would write there);
+ *     empty when not shadowed
  * @param e2eSeconds its end-to-end latency
  */
-public record RequestOutcome(String sloClass, String lengthBucket, Integer signature, int rung, Map<Integer, Double> shadowDrops,
+public record RequestOutcome(String sloClass, String lengthBucket, Integer signature, int rung, Map<Integer, Double> shadowCosts,
                              double e2eSeconds) {
 
     public RequestOutcome {
         if (rung < 0) {
             throw new IllegalArgumentException("rung must be non-negative, got " + rung);
         }
-        shadowDrops = shadowDrops == null ? Map.of() : Map.copyOf(shadowDrops);
-        shadowDrops.forEach((r, drop) -> {
-            if (r < 0 || !Double.isFinite(drop)) {
-                throw new IllegalArgumentException("shadow drops need rungs >= 0 and finite values, got rung " + r + ": " + drop);
+        shadowCosts = shadowCosts == null ? Map.of() : Map.copyOf(shadowCosts);
+        shadowCosts.forEach((r, cost) -> {
+            if (r < 0 || !Double.isFinite(cost)) {
+                throw new IllegalArgumentException("shadow costs need rungs >= 0 and finite values, got rung " + r + ": " + cost);
             }
         });
         if (!(e2eSeconds >= 0 && Double.isFinite(e2eSeconds))) {
@@ -32,16 +33,13 @@ public record RequestOutcome(String sloClass, String lengthBucket, Integer signa
         }
     }
 
-    /**
-     * Drops from mean per-token log-likelihoods of one continuation under every rung (index = rung,
-     * 0: dense), as the shadow score reports them.
-     */
-    public static Map<Integer, Double> dropsFrom(double[] rungLogLikelihoods) {
-        Map<Integer, Double> drops = new java.util.HashMap<>();
-        for (int r = 1; r < rungLogLikelihoods.length; r++) {
-            drops.put(r, rungLogLikelihoods[0] - rungLogLikelihoods[r]);
+    /** Costs from the shadow score's per-rung divergences from dense (index = rung, 0: dense itself, left out). */
+    public static Map<Integer, Double> costsFrom(double[] rungDivergences) {
+        Map<Integer, Double> costs = new java.util.HashMap<>();
+        for (int r = 1; r < rungDivergences.length; r++) {
+            costs.put(r, rungDivergences[r]);
         }
-        return drops;
+        return costs;
     }
 
     public PolicyTable.Features features() {

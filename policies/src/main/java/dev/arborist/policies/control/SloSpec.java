@@ -83,7 +83,7 @@ public record SloSpec(String deployment, Double ttftP95Seconds, Double itlP95Sec
         return SloSpecReader.single(SloSpecReader.parseAll(yamlOrJson, sourceName), sourceName);
     }
 
-    /** {@link #inputTolerance} as the mean per-token log-likelihood drop it allows, in nats. */
+    /** {@link #inputTolerance} as the mean per-token cost it allows (divergence from dense), in nats. */
     public double inputToleranceNats() {
         return Math.log1p(inputTolerance);
     }

@@ -115,11 +115,11 @@ class PolicyTableTest {
     void learnsFromProfilesOfDenseRequests() {
         PolicyTableLearner learner = new PolicyTableLearner(10);
         for (int i = 0; i < 10; i++) {
-            // log-likelihoods per rung: chat loses little until rung 3, formal text loses at once
+            // divergences from dense per rung: chat loses little until rung 3, formal text loses at once
             learner.observe(new RequestOutcome("chat", "short", null, 0,
-                    RequestOutcome.dropsFrom(new double[] {-2.0, -2.004, -2.01, -2.2, -2.5}), 0.4));
+                    RequestOutcome.costsFrom(new double[] {0, 0.004, 0.01, 0.2, 0.5}), 0.4));
             learner.observe(new RequestOutcome("formal", "long", null, 0,
-                    RequestOutcome.dropsFrom(new double[] {-3.0, -3.2, -3.3, -3.5, -3.9}), 0.9));
+                    RequestOutcome.costsFrom(new double[] {0, 0.2, 0.3, 0.5, 0.9}), 0.9));
         }
 
         PolicyTable table = learner.learn(0, FIVE, TOLERANCE);

@@ -31,7 +31,7 @@ final class RequestEvents {
 
     private static RequestEvent.Shadow shadow(RequestRecord.Shadow s) {
         return s == null ? null : new RequestEvent.Shadow(s.tokens(), s.levelLogLikelihood(), s.denseLogLikelihood(),
-                s.rungLogLikelihoods().clone());
+                s.rungLogLikelihoods().clone(), s.rungDivergences().clone());
     }
 
     /** Mean gap between tokens after the first; null with fewer than two tokens. */
