@@ -21,6 +21,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Input dependence, offline: for each prompt domain of held-out text (chat, formal, copy-heavy), what
@@ -28,7 +32,9 @@ import java.util.TreeMap;
  * profile measures it (mean divergence from dense per token, shown as a perplexity increase), per
  * prompt domain and length bucket. The agent learns its per-input policy table from the same numbers.
  *
- * <p>Usage: {@code bench/run inputs [--model DIR] [--plan DIR] [--prompts 48] [--tokens 16] [--seed 5]}.
+ * <p>Usage: {@code bench/run inputs [--model DIR] [--plan DIR] [--prompts 48] [--tokens 16] [--seed 5] [--chart FILE.png]}:
+ * the table goes to standard output, the chart (each domain's cost against the rung's held-out perplexity ratio) to
+ * {@code --chart} (default {@code bench/results/inputs.png}).
  */
 public final class InputsBench {
 
@@ -38,6 +44,7 @@ public final class InputsBench {
         int prompts = Integer.parseInt(Stats.arg(args, "--prompts", "48"));
         int tokens = Integer.parseInt(Stats.arg(args, "--tokens", "16"));
         Random random = new Random(Long.parseLong(Stats.arg(args, "--seed", "5")));
+        Path chart = Path.of(Stats.arg(args, "--chart", "bench/results/inputs.png"));
         PromptPool pool = PromptPool.from(model.resolve("eval.txt"));
         try (LanguageModel base = LanguageModel.load(model); HfTokenizer tokenizer = HfTokenizer.load(model.resolve("tokenizer.json"));
                 NDManager m = base.manager().newSubManager()) {
@@ -65,6 +72,7 @@ public final class InputsBench {
                     }
                 }
                 print(ladder, dropSums, dropSquares, counts, tokens);
+                chart(ladder, dropSums, counts, tokens, chart);
             }
         }
     }
@@ -92,6 +100,30 @@ public final class InputsBench {
             }
             System.out.println(row);
         });
+    }
+
+    /** One line per prompt domain (its "(all)" row): perplexity increase against the rung's held-out ratio, dense at (1, 0). */
+    private static void chart(List<Rung> ladder, Map<String, double[]> dropSums, Map<String, Integer> counts, int tokens, Path png)
+            throws java.io.IOException {
+        XYChart chart = new XYChartBuilder().width(900).height(560)
+                .title("what each rung costs each kind of input (" + tokens + "-token continuations, shadow profile)")
+                .xAxisTitle("rung's held-out perplexity / dense").yAxisTitle("perplexity increase on the input, %").build();
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+        double[] x = ladder.stream().mapToDouble(Rung::perplexityRatio).toArray();
+        x[0] = 1;
+        dropSums.forEach((key, sums) -> {
+            if (key.endsWith("(all)")) {
+                int n = counts.get(key);
+                double[] y = new double[sums.length];
+                for (int r = 1; r < y.length; r++) {
+                    y[r] = 100 * Math.expm1(sums[r] / n);
+                }
+                chart.addSeries(key.replace(" (all)", ""), x, y).setMarker(SeriesMarkers.CIRCLE);
+            }
+        });
+        java.nio.file.Files.createDirectories(png.toAbsolutePath().getParent());
+        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        System.err.println("inputs bench: wrote " + png);
     }
 
     private static int[] greedy(Transformer model, int[] prompt, int tokens, NDManager m) {

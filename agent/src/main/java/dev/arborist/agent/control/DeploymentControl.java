@@ -105,7 +105,8 @@ public final class DeploymentControl {
             metrics.driftScore(report.score());
         }
         metrics.expertUsage(telemetry.traffic().statistics().expertUsage());
-        maybeBuild(report, w.requests() > 0 && spec.violatedBy(summary(w)));
+        WindowSummary summary = summary(w);
+        maybeBuild(report, w.requests() > 0 && spec.violatedBy(summary));
         if (!rollout.hasPlan()) {
             metrics.decision("hold");
             return;
@@ -123,7 +124,7 @@ public final class DeploymentControl {
         }
         ControlDecision d = qualityRegressed(w, now);
         if (d == null) {
-            d = rollout.controller().decide(summary(w), now);
+            d = rollout.controller().decide(summary, now);
         }
         if (d.moves()) {
             rollout.move(d, lastEvidence, now);

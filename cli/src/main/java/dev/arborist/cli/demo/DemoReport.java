@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The demo's result: a JSON report (the fields a CI job or a person compares between runs) and a
@@ -21,11 +22,17 @@ import java.util.List;
  * @param meanPerplexityRatio mean over the windows of the served rung's held-out perplexity ratio to dense
  * @param finalPerplexityRatio the agent's last verified perplexity ratio (of its own rung)
  * @param inputPolicy what the agent's per-input policy did; null when it announced no table
+ * @param attainmentByWindow attainment after convergence judged over longer evaluation windows (seconds to share),
+ *     from the requests themselves ({@link AttainmentByWindow})
  */
 public record DemoReport(String scenario, Baseline baseline, double durationSeconds, double baseRate, long requests, long failedRequests,
         long swaps, long rungChanges, double sloSeconds, double sloAttainment, double sloAttainmentAfterConvergence,
         double convergenceSeconds, double finalPerplexityRatio, double meanPerplexityRatio, long driftEvents, List<Timeline.Point> timeline,
-        InputPolicyOutcome inputPolicy) {
+        InputPolicyOutcome inputPolicy, Map<Integer, Double> attainmentByWindow) {
+
+    public DemoReport {
+        attainmentByWindow = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(attainmentByWindow)); // shortest first
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -42,6 +49,8 @@ public record DemoReport(String scenario, Baseline baseline, double durationSeco
                 .put("slo_p95_e2e_seconds", sloSeconds);
         number(root, "slo_attainment", sloAttainment);
         number(root, "slo_attainment_after_convergence", sloAttainmentAfterConvergence);
+        ObjectNode byWindow = root.putObject("slo_attainment_after_convergence_by_window_seconds");
+        attainmentByWindow.forEach((seconds, share) -> number(byWindow, String.valueOf(seconds), share));
         number(root, "convergence_seconds", convergenceSeconds);
         number(root, "final_perplexity_ratio", finalPerplexityRatio);
         number(root, "mean_perplexity_ratio", meanPerplexityRatio);

@@ -59,8 +59,6 @@ public final class DemoRun implements AutoCloseable {
 
     /** Base load as a share of dense capacity: doubled, it overloads dense but not a 1.5x rung. */
     static final double BASE_LOAD_SHARE = 0.3;
-    /** The SLO as a multiple of the dense p95 at base load: headroom for bursts, not for a doubled load. */
-    static final double SLO_OVER_BASE_P95 = 1.6;
     static final String DEPLOYMENT = "demo";
     static final int MIXED_SHADOW_EVERY = 3;
     static final int MAX_STEP = 3;
@@ -110,7 +108,7 @@ public final class DemoRun implements AutoCloseable {
         Calibration calibration = new Calibration(servingUri, model, PromptPool.from(settings.modelDir().resolve("eval.txt")),
                 settings.scenario(), settings.maxTokens(), settings.seed(), status);
         double baseRate = settings.baseRate() != null ? settings.baseRate() : BASE_LOAD_SHARE * calibration.denseCapacity();
-        double slo = settings.sloSeconds() != null ? settings.sloSeconds() : SLO_OVER_BASE_P95 * calibration.p95At(baseRate, settings.window());
+        double slo = settings.sloSeconds() != null ? settings.sloSeconds() : settings.scenario().sloOverBaseP95() * calibration.p95At(baseRate, settings.window());
         status.accept(String.format("base load %.2f req/s, SLO: e2e p95 <= %.2f s", baseRate, slo));
 
         Agent agent = startAgent(kafka.bootstrapServers(), slo);
@@ -234,7 +232,7 @@ public final class DemoRun implements AutoCloseable {
         return new DemoReport(settings.scenario().label(), settings.baseline(), seconds, baseRate, all.size(),
                 all.stream().filter(r -> !r.ok()).count(), Math.round(totals.swaps()), Math.round(totals.rungChanges()), slo,
                 timeline.attainment(), timeline.attainmentAfterConvergence(changes), convergence, totals.qualityRatio(), meanPerplexityRatio,
-                driftRebuilds, timeline.points(), inputs);
+                driftRebuilds, timeline.points(), inputs, AttainmentByWindow.of(all, slo, seconds, timeline.convergingSpans(changes)));
     }
 
     private static List<TrafficGenerator.Result> drain(ConcurrentLinkedQueue<TrafficGenerator.Result> queue) {

@@ -10,25 +10,34 @@ import java.util.function.DoubleUnaryOperator;
  */
 public enum Scenario implements Traffic {
     /** Base load throughout, mostly chat. */
-    STEADY("steady", progress -> 1.0, Domain.CHAT, Domain.FORMAL, progress -> 0.2),
+    STEADY("steady", progress -> 1.0, Domain.CHAT, Domain.FORMAL, progress -> 0.2, Scenario.SLO_OVER_BASE_P95),
     /** Load doubles for the middle half of the run, then drops back. */
-    LOAD_STEP("load-step", progress -> progress >= 0.25 && progress < 0.75 ? 2.0 : 1.0, Domain.CHAT, Domain.FORMAL, progress -> 0.2),
+    LOAD_STEP("load-step", progress -> progress >= 0.25 && progress < 0.75 ? 2.0 : 1.0, Domain.CHAT, Domain.FORMAL, progress -> 0.2,
+            Scenario.SLO_OVER_BASE_P95),
     /**
      * Base load, half chit-chat and half copy-heavy requests throughout: the per-input policy's case. On the bundled
-     * model the sparse rungs cost chit-chat least and copy-heavy text most (BENCHMARKS.md, input dependence).
+     * model the sparse rungs cost chit-chat least and copy-heavy text most (BENCHMARKS.md, input dependence). Its SLO
+     * is loose, so the controller's base rung stays dense and whatever runs sparser was sent there by the table.
      */
-    MIXED("mixed", progress -> 1.0, Domain.CHAT, Domain.REPEAT, progress -> 0.5),
+    MIXED("mixed", progress -> 1.0, Domain.CHAT, Domain.REPEAT, progress -> 0.5, 3.0),
     /** Base load; traffic moves from chat to formal text at a third of the run. */
-    DOMAIN_SHIFT("domain-shift", progress -> 1.0, Domain.CHAT, Domain.FORMAL, progress -> progress < 1.0 / 3 ? 0.0 : 1.0);
+    DOMAIN_SHIFT("domain-shift", progress -> 1.0, Domain.CHAT, Domain.FORMAL, progress -> progress < 1.0 / 3 ? 0.0 : 1.0,
+            Scenario.SLO_OVER_BASE_P95);
+
+    /** The SLO as a multiple of the dense p95 at base load: headroom for bursts, not for a doubled load. */
+    private static final double SLO_OVER_BASE_P95 = 1.6;
 
     private final String label;
     private final DoubleUnaryOperator loadMultiplier;
     private final Domain first;
     private final Domain second;
     private final DoubleUnaryOperator secondShare;
+    private final double sloOverBaseP95;
 
-    Scenario(String label, DoubleUnaryOperator loadMultiplier, Domain first, Domain second, DoubleUnaryOperator secondShare) {
+    Scenario(String label, DoubleUnaryOperator loadMultiplier, Domain first, Domain second, DoubleUnaryOperator secondShare,
+             double sloOverBaseP95) {
         this.label = label;
+        this.sloOverBaseP95 = sloOverBaseP95;
         this.loadMultiplier = loadMultiplier;
         this.first = first;
         this.second = second;
@@ -37,6 +46,11 @@ public enum Scenario implements Traffic {
 
     public String label() {
         return label;
+    }
+
+    /** The e2e p95 target the demo sets, as a multiple of the dense p95 measured at the base load. */
+    public double sloOverBaseP95() {
+        return sloOverBaseP95;
     }
 
     @Override

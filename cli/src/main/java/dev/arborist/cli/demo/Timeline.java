@@ -61,6 +61,16 @@ public final class Timeline {
         return Double.NaN;
     }
 
+    /** For each change, the span {change, change + its convergence seconds}; unbounded when it never settled. */
+    public synchronized List<double[]> convergingSpans(List<Double> changes) {
+        List<double[]> spans = new ArrayList<>();
+        for (double change : changes) {
+            double settle = convergenceSeconds(change);
+            spans.add(new double[] {change, Double.isNaN(settle) ? Double.POSITIVE_INFINITY : change + settle});
+        }
+        return spans;
+    }
+
     /**
      * Mean over the windows of the served rung's held-out perplexity ratio to dense; windows whose
      * rung is unknown or not on the ladder are left out. NaN when none is left.
@@ -77,11 +87,7 @@ public final class Timeline {
      * and its convergence are left out (an unconverged change leaves out the rest of the run).
      */
     public synchronized double attainmentAfterConvergence(List<Double> changes) {
-        List<double[]> excluded = new ArrayList<>();
-        for (double change : changes) {
-            double settle = convergenceSeconds(change);
-            excluded.add(new double[] {change, Double.isNaN(settle) ? Double.POSITIVE_INFINITY : change + settle});
-        }
+        List<double[]> excluded = convergingSpans(changes);
         long counted = 0;
         long within = 0;
         for (Point p : points) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -56,8 +57,9 @@ class DemoReportTest {
         Timeline timeline = timeline(3, 3, 3);
         DemoReport report = new DemoReport("load-step", Baseline.SPARSEST, 30, 2.5, 90, 1, 2, 4, SLO, timeline.attainment(),
                 timeline.attainmentAfterConvergence(List.of(0.0)), timeline.convergenceSeconds(0), 1.1, timeline.meanPerplexityRatio(LADDER), 0,
-                timeline.points(), null);
+                timeline.points(), null, Map.of(15, 1.0, 30, 0.5));
         ObjectNode json = report.toJson();
+        assertThat(json.get("slo_attainment_after_convergence_by_window_seconds").get("30").asDouble()).isEqualTo(0.5);
         assertThat(json.get("baseline").asText()).isEqualTo("sparsest");
         assertThat(json.get("base_rate").asDouble()).isEqualTo(2.5);
         assertThat(json.get("rung_changes").asLong()).isEqualTo(4);

@@ -37,7 +37,7 @@ public final class PolicyTable {
     /**
      * @param rung the sparsest rung this class was shown to tolerate
      * @param samples shadowed requests at that rung
-     * @param meanDropNats their mean shadow log-likelihood drop per token
+     * @param meanDropNats their mean shadow cost per token (divergence from dense, nats): the log-likelihood a class loses there
      * @param meanE2eSeconds mean end-to-end latency of the class's requests that ran at that rung; null when none did
      */
     public record Entry(String sloClass, String lengthBucket, Integer signature, @JsonProperty(required = true) int rung,
