@@ -97,7 +97,7 @@ public final class Agent implements AutoCloseable {
             DeploymentTelemetry telemetry = telemetry(config, base, restored, id -> control.get().orderOf(id));
             control.set(DeploymentControl.create(config.slo(), base, config.storeDir().resolve("plans"), metrics, telemetry, worker,
                     new DriftDetector(config.drift().jsThreshold(), config.drift().normThreshold(), config.drift().confirmWindows()),
-                    config.minBuildTokens(), restored == null ? null : restored.control()));
+                    config.drift().sampleTokens(), config.minBuildTokens(), restored == null ? null : restored.control()));
             sloTargets(config, metrics);
             AgentLoop loop = new AgentLoop(config, telemetry, control.get(), worker, publisher, store, metrics, hooks, restored);
             MetricsServer server = open(opened, MetricsServer.start("0.0.0.0", config.metricsPort(), metrics::scrape, loop::alive));

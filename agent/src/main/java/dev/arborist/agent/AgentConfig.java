@@ -35,11 +35,21 @@ public record AgentConfig(String bootstrap, Path modelDir, Path storeDir, SloSpe
     /**
      * @param jsThreshold mean Jensen-Shannon divergence of expert usage (bits) over which a window counts as shifted
      * @param normThreshold mean 1 - cosine of FFN channel norms over which a window counts as shifted
-     * @param confirmWindows shifted windows in a row that confirm drift
+     * @param confirmWindows shifted comparisons in a row that confirm drift
+     * @param sampleTokens sampled tokens each comparison holds at least: two samples of unchanged traffic differ by
+     *     chance, and on the bundled model at 512 tokens their channel-norm shift (0.05-0.07) already reached the default
+     *     threshold, so drift was confirmed by noise alone; the noise falls as one over the root of the tokens
      */
-    public record DriftSettings(double jsThreshold, double normThreshold, int confirmWindows) {
+    public record DriftSettings(double jsThreshold, double normThreshold, int confirmWindows, long sampleTokens) {
+        public DriftSettings {
+            if (confirmWindows < 1 || sampleTokens < 1) {
+                throw new IllegalArgumentException("drift needs at least one comparison of at least one token, got confirm " + confirmWindows
+                        + ", sample tokens " + sampleTokens);
+            }
+        }
+
         public static DriftSettings defaults() {
-            return new DriftSettings(0.05, 0.05, 3);
+            return new DriftSettings(0.05, 0.05, 3, 2048);
         }
     }
 

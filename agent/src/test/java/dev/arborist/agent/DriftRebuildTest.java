@@ -7,6 +7,7 @@ import dev.arborist.events.Decision;
 import dev.arborist.events.EmbeddedKafka;
 import dev.arborist.events.ModelUpdate;
 import dev.arborist.events.Topics;
+import dev.arborist.policies.control.SloSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +16,9 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.Producer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,25 +32,29 @@ class DriftRebuildTest {
     @TempDir
     static Path dir;
 
-    private static EmbeddedKafka kafka;
     private static Path model;
+    private EmbeddedKafka kafka; // one broker per test: each starts from empty topics
 
     @BeforeAll
-    static void start() throws Exception {
-        kafka = EmbeddedKafka.start();
+    static void createModel() throws Exception {
         model = AgentFixture.model(dir);
     }
 
-    @AfterAll
-    static void stop() {
+    @BeforeEach
+    void startBroker() throws Exception {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterEach
+    void stopBroker() {
         kafka.close();
     }
 
     @Test
     @DisplayName("expert usage shifts: drift is confirmed and a new plan built from the recent statistics; when it serves slower than the old one at the same load, the old plan comes back")
     void driftRebuildAndPlanRollback() throws Exception {
-        AgentConfig config = AgentFixture.config(kafka, model, dir.resolve("store"), AgentFixture.slo(1.0), WINDOW)
-                .drift(new AgentConfig.DriftSettings(0.05, 0.05, 2)).statsHalfLife(Duration.ofSeconds(2)).build();
+        AgentConfig config = AgentFixture.config(kafka, model, dir.resolve("store-rollback"), AgentFixture.slo(1.0), WINDOW)
+                .drift(new AgentConfig.DriftSettings(0.05, 0.05, 2, 512)).statsHalfLife(Duration.ofSeconds(2)).build();
         try (Agent agent = Agent.start(config); Producer<String, String> producer = AgentFixture.producer(kafka)) {
             for (int i = 0; i < 3; i++) {
                 AgentFixture.send(producer, Topics.STATS.topic(), DEPLOYMENT, TestEvents.sketch("a", BEFORE, 100, 0, Instant.now()).encode());
@@ -76,7 +82,44 @@ class DriftRebuildTest {
         }
     }
 
-    private static void sendWindow(Producer<String, String> producer, String planId, double e2e, Instant at) {
+    @Test
+    @DisplayName("a drift confirmed while the SLO is violated waits: no rebuild until a window is within the SLO again")
+    void rebuildWaitsWhileTheSloIsViolated() throws Exception {
+        // windows of 10 requests are too few for the controller (min 50), so it holds at dense and drift is compared over every
+        // unit; the rebuild rule still sees each window's latency against the target
+        SloSpec holdingController = SloSpec.builder(DEPLOYMENT).e2eP95Seconds(1.0).qualityBudget(0.5).cooldown(Duration.ZERO).minRequests(50)
+                .build();
+        AgentConfig config = AgentFixture.config(kafka, model, dir.resolve("store-wait"), holdingController, WINDOW)
+                .drift(new AgentConfig.DriftSettings(0.05, 0.05, 2, 512)).statsHalfLife(Duration.ofSeconds(2)).build();
+        try (Agent agent = Agent.start(config); Producer<String, String> producer = AgentFixture.producer(kafka)) {
+            for (int i = 0; i < 3; i++) {
+                AgentFixture.send(producer, Topics.STATS.topic(), DEPLOYMENT, TestEvents.sketch("a", BEFORE, 100, 0, Instant.now()).encode());
+            }
+            producer.flush();
+            ModelUpdate first = awaitUpdate(agent, u -> true, null);
+            Predicate<ModelUpdate> rebuilt = u -> !u.planId().equals(first.planId());
+
+            // the shifted traffic arrives with a latency over the SLO: the drift is confirmed (2 windows) but must wait
+            long violating = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+            while (System.nanoTime() < deadline) {
+                Instant at = Instant.now();
+                sendWindow(producer, first.planId(), 1.5, at);
+                AgentFixture.send(producer, Topics.STATS.topic(), DEPLOYMENT, TestEvents.sketch("a", AFTER, 100, 0, at).encode());
+                violating++;
+                Thread.sleep(WINDOW.toMillis() - System.currentTimeMillis() % WINDOW.toMillis());
+            }
+            assertThat(updates().stream().filter(rebuilt)).as("no rebuild during %d violating windows", violating).isEmpty();
+
+            ModelUpdate after = awaitUpdate(agent, rebuilt, at -> {
+                sendWindow(producer, first.planId(), 0.5, at);
+                AgentFixture.send(producer, Topics.STATS.topic(), DEPLOYMENT, TestEvents.sketch("a", AFTER, 100, 0, at).encode());
+            });
+            assertThat(decision(after.sequence()).reason()).startsWith("drift: expert-usage JS");
+        }
+    }
+
+    private void sendWindow(Producer<String, String> producer, String planId, double e2e, Instant at) {
         for (int i = 0; i < 10; i++) {
             AgentFixture.send(producer, Topics.REQUESTS.topic(), DEPLOYMENT,
                     TestEvents.request(planId.substring(0, 8) + at.toEpochMilli() + "-" + i, "a", planId, 0, e2e, at).encode());
@@ -85,7 +128,7 @@ class DriftRebuildTest {
     }
 
     /** Feeds one window at a time (early in it, so nothing arrives late) until an update matching {@code which} is on the topic. */
-    private static ModelUpdate awaitUpdate(Agent agent, Predicate<ModelUpdate> which, Consumer<Instant> feed)
+    private ModelUpdate awaitUpdate(Agent agent, Predicate<ModelUpdate> which, Consumer<Instant> feed)
             throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         long length = WINDOW.toMillis();
@@ -105,15 +148,15 @@ class DriftRebuildTest {
         throw new AssertionError("no model update as expected; agent alive: " + agent.alive() + ", windows: " + agent.recentWindows());
     }
 
-    private static List<ModelUpdate> updates() {
+    private List<ModelUpdate> updates() {
         return AgentFixture.readAll(kafka, Topics.MODELS.topic()).stream().map(r -> ModelUpdate.parse(r.value())).toList();
     }
 
-    private static Decision decision(long sequence) {
+    private Decision decision(long sequence) {
         return agentDecisions().stream().filter(d -> Objects.equals(d.sequence(), sequence)).findFirst().orElseThrow();
     }
 
-    private static List<Decision> agentDecisions() {
+    private List<Decision> agentDecisions() {
         return AgentFixture.readAll(kafka, Topics.DECISIONS.topic()).stream().map(r -> Decision.parse(r.value()))
                 .filter(d -> "agent".equals(d.replica())).toList();
     }

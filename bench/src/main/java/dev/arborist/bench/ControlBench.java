@@ -34,16 +34,16 @@ import java.util.stream.Collectors;
  * the agent's table gave it, what that rung cost the class (its shadow profiles) and the class's mean latency under
  * each policy.
  *
- * <p>Usage: {@code bench/run control [--model DIR] [--scenario load-step] [--duration 150s] [--window 5s] [--rate R] [--slo S]
+ * <p>Usage: {@code bench/run control [--model DIR] [--scenario load-step] [--duration 150s] [--window 5s] [--tokens 24] [--rate R] [--slo S]
  * [--out bench/results]}.
  * {@code --rate} (req/s at load 1) and {@code --slo} (e2e p95 seconds) replace the agent run's calibration, e.g. to repeat
  * an earlier run's load. Writes control.md (the table), control.png (p95 over time of the three runs against the SLO) and
  * control.json (the three demo reports, timelines included) to OUT.
  */
 public final class ControlBench {
-    /** As {@code arborist demo}'s defaults: the agent may spend +15% held-out perplexity; 24 generated tokens per request. */
+    /** As {@code arborist demo}'s defaults: the agent may spend +15% held-out perplexity; 24 generated tokens per request unless --tokens. */
     private static final double QUALITY_BUDGET = 0.15;
-    private static final int MAX_TOKENS = 24;
+    private static final String MAX_TOKENS = "24";
     private static final long SEED = 7;
     private static final double GOAL_ATTAINMENT = 0.99;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -57,13 +57,14 @@ public final class ControlBench {
         Duration window = DurationConverter.parse(Stats.arg(args, "--window", "5s"));
         Path out = Path.of(Stats.arg(args, "--out", "bench/results"));
         Scenario scenario = Scenario.of(Stats.arg(args, "--scenario", Scenario.LOAD_STEP.label()));
+        int maxTokens = Integer.parseInt(Stats.arg(args, "--tokens", MAX_TOKENS));
         String command = String.join(" ", "bench/run control", String.join(" ", args)).strip();
         Double rate = number(Stats.arg(args, "--rate", null));
         Double slo = number(Stats.arg(args, "--slo", null));
         String machine = machine();
         System.err.println("control bench: " + machine);
 
-        DemoRun.Settings agent = new DemoRun.Settings(model, scenario, duration, 0, 0, window, rate, slo, QUALITY_BUDGET, MAX_TOKENS,
+        DemoRun.Settings agent = new DemoRun.Settings(model, scenario, duration, 0, 0, window, rate, slo, QUALITY_BUDGET, maxTokens,
                 SEED, false, Baseline.AGENT);
         Run byAgent = run("agent", agent);
         DemoRun.Settings calibrated = agent.withLoad(byAgent.report().baseRate(), byAgent.report().sloSeconds());

@@ -71,21 +71,18 @@ public final class DeploymentControl {
      * @param plansDir where artifacts are written (one directory per build)
      */
     public static DeploymentControl create(SloSpec spec, LanguageModel base, Path plansDir, AgentMetrics metrics,
-                                           DeploymentTelemetry telemetry, PlanWorker worker, DriftDetector detector, double minBuildTokens,
-                                           ControlState restored) {
+                                           DeploymentTelemetry telemetry, PlanWorker worker, DriftDetector detector, long driftSampleTokens,
+                                           double minBuildTokens, ControlState restored) {
         Announcer announcer = new Announcer(spec.deployment(), restored == null ? 0 : restored.sequence());
         EffectWatcher watcher = new EffectWatcher(spec, restored == null ? null : restored.watch());
         Rollout rollout = new Rollout(spec.deployment(), spec, base, plansDir, metrics, announcer, watcher);
         rollout.restore(restored == null ? null : restored.rollout());
-        DriftTracker drift = new DriftTracker(detector, TrafficShape.of(base.config()));
+        DriftTracker drift = new DriftTracker(detector, TrafficShape.of(base.config()), driftSampleTokens);
         drift.restore(restored == null ? null : restored.drift(), rollout.current());
         DeploymentControl c = new DeploymentControl(spec, metrics, telemetry, worker, announcer, rollout, drift, watcher, minBuildTokens);
         c.lastEvidence = restored == null ? null : restored.lastEvidence();
         return c;
     }
-
-    /** Sampled tokens a drift comparison needs: below it, two samples of the same traffic differ by chance. */
-    static final long MIN_DRIFT_TOKENS = 512;
 
     /** One closed window. */
     public void onWindow(WindowStats w, Instant now) {
@@ -93,7 +90,7 @@ public final class DeploymentControl {
         metrics.observed(w);
         // Sampled statistics of a few tokens are mostly noise: windows accumulate until they hold enough to compare.
         DriftReport report = null;
-        if (telemetry.recent().sampledTokens() >= MIN_DRIFT_TOKENS) {
+        if (drift.ready(telemetry.recent())) {
             long tokens = telemetry.recent().sampledTokens();
             report = drift.observe(telemetry.recent());
             telemetry.resetRecent();

@@ -16,14 +16,22 @@ import dev.arborist.policies.control.DriftReport;
 public final class DriftTracker {
     private final DriftDetector detector;
     private final TrafficShape shape;
+    private final long sampleTokens;
     private long[][] referenceCounts; // base order, all units; null until known
     private double[][] referenceNorms;
     private boolean hasReference;
     private ServedPlan served; // whose level decides the projection; null: every unit runs
 
-    public DriftTracker(DriftDetector detector, TrafficShape shape) {
+    /** @param sampleTokens sampled tokens a window's traffic must hold before it is compared */
+    public DriftTracker(DriftDetector detector, TrafficShape shape, long sampleTokens) {
         this.detector = detector;
         this.shape = shape;
+        this.sampleTokens = sampleTokens;
+    }
+
+    /** Whether {@code window} holds enough sampled tokens to be compared; fewer, and two samples of the same traffic differ by chance. */
+    public boolean ready(WindowTraffic window) {
+        return window.sampledTokens() >= sampleTokens;
     }
 
     /** A plan was built from {@code stats}: they are the reference from now on. */
