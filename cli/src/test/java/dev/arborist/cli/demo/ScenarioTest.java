@@ -53,7 +53,8 @@ class ScenarioTest {
     @Test
     @DisplayName("domain shift: traffic moves to text whose experts were trimmed; the agent detects the drift and rebuilds from recent statistics")
     void domainShift() throws Exception {
-        DemoReport report = run(Scenario.DOMAIN_SHIFT, Duration.ofSeconds(96), agent -> { });
+        // a comparison holds 1024 sampled tokens (about 10 s of this traffic) and drift takes three in a row
+        DemoReport report = run(Scenario.DOMAIN_SHIFT, Duration.ofSeconds(120), agent -> { });
         assertThat(report.driftEvents()).as("plans rebuilt because traffic drifted").isPositive();
         double shift = report.durationSeconds() / 3;
         assertThat(report.timeline().stream().filter(p -> p.endSeconds() > shift).mapToDouble(Timeline.Point::driftScore)
