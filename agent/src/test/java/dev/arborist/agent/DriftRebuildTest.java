@@ -53,14 +53,8 @@ class DriftRebuildTest {
     @Test
     @DisplayName("expert usage shifts: drift is confirmed and a new plan built from the recent statistics; when it serves slower than the old one at the same load, the old plan comes back")
     void driftRebuildAndPlanRollback() throws Exception {
-        AgentConfig config = AgentFixture.config(kafka, model, dir.resolve("store-rollback"), AgentFixture.slo(1.0), WINDOW)
-                .drift(new AgentConfig.DriftSettings(0.05, 0.05, 2, 512)).statsHalfLife(Duration.ofSeconds(2)).build();
-        try (Agent agent = Agent.start(config); Producer<String, String> producer = AgentFixture.producer(kafka)) {
-            for (int i = 0; i < 3; i++) {
-                AgentFixture.send(producer, Topics.STATS.topic(), DEPLOYMENT, TestEvents.sketch("a", BEFORE, 100, 0, Instant.now()).encode());
-            }
-            producer.flush();
-            ModelUpdate first = awaitUpdate(agent, u -> true, null);
+        try (Agent agent = Agent.start(config("store-rollback", AgentFixture.slo(1.0))); Producer<String, String> producer = AgentFixture.producer(kafka)) {
+            ModelUpdate first = firstPlan(agent, producer);
 
             ModelUpdate rebuilt = awaitUpdate(agent, u -> !u.planId().equals(first.planId()), at -> {
                 sendWindow(producer, first.planId(), 0.5, at);
@@ -89,14 +83,8 @@ class DriftRebuildTest {
         // unit; the rebuild rule still sees each window's latency against the target
         SloSpec holdingController = SloSpec.builder(DEPLOYMENT).e2eP95Seconds(1.0).qualityBudget(0.5).cooldown(Duration.ZERO).minRequests(50)
                 .build();
-        AgentConfig config = AgentFixture.config(kafka, model, dir.resolve("store-wait"), holdingController, WINDOW)
-                .drift(new AgentConfig.DriftSettings(0.05, 0.05, 2, 512)).statsHalfLife(Duration.ofSeconds(2)).build();
-        try (Agent agent = Agent.start(config); Producer<String, String> producer = AgentFixture.producer(kafka)) {
-            for (int i = 0; i < 3; i++) {
-                AgentFixture.send(producer, Topics.STATS.topic(), DEPLOYMENT, TestEvents.sketch("a", BEFORE, 100, 0, Instant.now()).encode());
-            }
-            producer.flush();
-            ModelUpdate first = awaitUpdate(agent, u -> true, null);
+        try (Agent agent = Agent.start(config("store-wait", holdingController)); Producer<String, String> producer = AgentFixture.producer(kafka)) {
+            ModelUpdate first = firstPlan(agent, producer);
             Predicate<ModelUpdate> rebuilt = u -> !u.planId().equals(first.planId());
 
             // the shifted traffic arrives with a latency over the SLO: the drift is confirmed (2 windows) but must wait
@@ -117,6 +105,21 @@ class DriftRebuildTest {
             });
             assertThat(decision(after.sequence()).reason()).startsWith("drift: expert-usage JS");
         }
+    }
+
+    /** Drift over 512-token samples, two in a row; a short half-life so the rebuild sees the new traffic. */
+    private AgentConfig config(String store, SloSpec slo) {
+        return AgentFixture.config(kafka, model, dir.resolve(store), slo, WINDOW).drift(new AgentConfig.DriftSettings(0.05, 0.05, 2, 512))
+                .statsHalfLife(Duration.ofSeconds(2)).build();
+    }
+
+    /** The plan built from the traffic before the shift. */
+    private ModelUpdate firstPlan(Agent agent, Producer<String, String> producer) throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            AgentFixture.send(producer, Topics.STATS.topic(), DEPLOYMENT, TestEvents.sketch("a", BEFORE, 100, 0, Instant.now()).encode());
+        }
+        producer.flush();
+        return awaitUpdate(agent, u -> true, null);
     }
 
     private void sendWindow(Producer<String, String> producer, String planId, double e2e, Instant at) {
