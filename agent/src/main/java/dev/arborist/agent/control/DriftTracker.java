@@ -52,10 +52,19 @@ public final class DriftTracker {
         project();
     }
 
-    /** Serving moved to another rung (or plan): compare over its level's units from now on. */
+    /**
+     * Serving moved to another rung or plan: compare over its level's units from now on. After a rung move the shifted
+     * comparisons so far still count (the traffic is what they measured); another plan (a rollback) starts the count again.
+     */
     public void served(ServedPlan plan) {
+        boolean samePlan = served != null && plan != null && served.planId().equals(plan.planId());
         served = plan;
-        if (hasReference) {
+        if (!hasReference) {
+            return;
+        }
+        if (samePlan) {
+            detector.reproject(counts(referenceCounts), norms(referenceNorms));
+        } else {
             project();
         }
     }

@@ -63,10 +63,20 @@ public final class DriftDetector {
      * @param channelNorms [layer][channel] activation norms; null layers or a null array means none
      */
     public void rebase(long[][] routingCounts, double[][] channelNorms) {
+        reproject(routingCounts, channelNorms);
+        windowsOver = 0;
+    }
+
+    /**
+     * The same reference seen over other units (serving moved to a level that runs fewer or more of them): later
+     * windows are compared over those, and shifted windows counted so far still count, since the traffic is what they
+     * measured. Resetting here let a controller moving between rungs every few comparisons keep a real shift from
+     * ever being confirmed.
+     */
+    public void reproject(long[][] routingCounts, double[][] channelNorms) {
         // Deep copies: the caller's window buffers may be reused for the next window.
         referenceCounts = routingCounts == null ? null : Arrays.stream(routingCounts).map(l -> l == null ? null : l.clone()).toArray(long[][]::new);
         referenceNorms = channelNorms == null ? null : Arrays.stream(channelNorms).map(l -> l == null ? null : l.clone()).toArray(double[][]::new);
-        windowsOver = 0;
     }
 
     /** Compares one window with the reference; the first window seen without a reference becomes it. */

@@ -83,6 +83,22 @@ class DriftDetectorTest {
     }
 
     @Test
+    @DisplayName("the reference seen over other units (a rung move) keeps the shifted windows counted so far; a rebase starts again")
+    void reprojectKeepsTheCount() {
+        DriftDetector d = new DriftDetector(0.2, 0.05, 3);
+        d.rebase(new long[][] {{50, 50, 0, 0}}, null);
+        long[][] shifted = {{0, 50, 50, 0}};
+        d.observe(shifted, null);
+        d.observe(shifted, null);
+
+        d.reproject(new long[][] {{50, 50, 0, 0}}, null); // e.g. serving now runs a level that keeps every expert seen here
+        assertThat(d.observe(shifted, null).drifted()).as("the third shifted window in a row").isTrue();
+
+        d.rebase(new long[][] {{50, 50, 0, 0}}, null);
+        assertThat(d.observe(shifted, null).windowsOver()).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("rebase makes the new traffic the reference: the same windows now score 0")
     void rebase() {
         DriftDetector d = new DriftDetector(0.2, 0.05, 1);
