@@ -115,7 +115,9 @@ final class LiveStack implements AutoCloseable {
     /**
      * Latency targets on all three quantiles (so every SLO line has a value), generous enough that the
      * controller has no reason to move; the demo's quality budget. A small ladder measured on few windows
-     * halves the time to the first plan: what this test checks is the plan's metrics, not its quality.
+     * halves the time to the first plan: what this test checks is the plan's metrics, not its quality. Drift is
+     * compared over small samples so the drift score has a value within the test's seconds of traffic (the default
+     * sample, sized against sampling noise, would take longer than the test runs).
      */
     private AgentConfig agentConfig(String bootstrap) {
         SloSpec slo = SloSpec.builder(DEPLOYMENT).ttftP95Seconds(10).itlP95Seconds(2).e2eP95Seconds(30).qualityBudget(0.15).build();
@@ -125,6 +127,8 @@ final class LiveStack implements AutoCloseable {
                 .calibFile(MODEL.resolve("calib.txt"))
                 .ladder(new LadderSettings(List.of(0.075, 0.15), 64, 2, 2, new SpeedComparison(1, 8, 8)))
                 .verifyWindows(2)
+                .drift(new AgentConfig.DriftSettings(AgentConfig.DriftSettings.defaults().jsThreshold(),
+                        AgentConfig.DriftSettings.defaults().normThreshold(), AgentConfig.DriftSettings.defaults().confirmWindows(), 256))
                 .build();
     }
 
