@@ -60,7 +60,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         try {
-            KafkaConfig config = KafkaConfig.fromProps(brokerProperties(logDir, brokerPort, freePort()), false);
+            KafkaConfig config = KafkaConfig.fromProps(brokerProperties(logDir, brokerPort, freePortOtherThan(brokerPort)), false);
             format(logDir);
             EmbeddedKafka kafka = new EmbeddedKafka(logDir, brokerPort, config);
             kafka.run();
@@ -158,6 +158,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             stop();
             throw new IllegalStateException("embedded Kafka did not come up at " + bootstrapServers(), e);
         }
+    }
+
+    /** The broker's own port was free a moment ago and is closed again, so the system may hand it out once more. */
+    private static int freePortOtherThan(int taken) {
+        int port = freePort();
+        while (port == taken) {
+            port = freePort();
+        }
+        return port;
     }
 
     private static int freePort() {
