@@ -4,17 +4,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Picks one finished request in {@code every} for the agent's closer look: its record then carries
- * the prompt's tokens (the agent replays recent prompts when it verifies a plan) and, on an
- * elastic version, the {@link ShadowScorer shadow score} of its continuation at every rung. Every n-th request, not a random draw: cheap, and the load is spread evenly. Runs
- * on the model thread, which pays one forward per rung for a sampled request; a failed score is logged and
- * the record goes out without it.
+ * Picks finished requests for the agent's closer look. One in {@code every} carries its prompt's
+ * tokens (the agent replays recent prompts when it verifies a plan): every n-th, not a random
+ * draw, so the load is spread evenly. Each such pick also makes one {@link ShadowScorer shadow
+ * profile} due, and that one costs the model thread a forward per rung, a stall for every running
+ * request. So a due profile waits for a request that finishes when the model thread has nothing
+ * else to do ({@link ProfileDue}); the profiled record carries its prompt too. A failed score is
+ * logged and the record goes out without it. Model thread only.
  */
 final class RequestSampling {
     private static final Logger LOG = LoggerFactory.getLogger(RequestSampling.class);
 
     private final int every;
     private final ShadowScorer scorer;
+    private final ProfileDue due = new ProfileDue();
     private long finished;
 
     RequestSampling(int every, ShadowScorer scorer) {
@@ -25,18 +28,28 @@ final class RequestSampling {
         this.scorer = scorer;
     }
 
-    /** @return {@code record}, with the prompt and shadow score when this request is sampled */
-    RequestRecord sample(Sequence s, RequestRecord record) {
-        if (finished++ % every != 0) {
+    /**
+     * @param idle no other request runs or waits: a profile now delays nobody
+     * @return {@code record}, with the prompt when this request is sampled and a shadow score when it is profiled
+     */
+    RequestRecord sample(Sequence s, RequestRecord record, boolean idle) {
+        boolean picked = finished++ % every == 0;
+        if (picked) {
+            due.owe();
+        }
+        boolean profiled = profilable(s, record) && due.take(idle);
+        if (!picked && !profiled) {
             return record;
         }
-        return record.sampled(shadow(s, record), s.prompt.clone());
+        return record.sampled(profiled ? shadow(s, record) : null, s.prompt.clone());
+    }
+
+    /** Only a request on an elastic version with a continuation has anything to compare. */
+    private static boolean profilable(Sequence s, RequestRecord record) {
+        return record.rung() != null && record.generatedTokens() > 0;
     }
 
     private RequestRecord.Shadow shadow(Sequence s, RequestRecord record) {
-        if (record.rung() == null || record.generatedTokens() == 0) {
-            return null; // nothing to compare: no ladder, or no continuation
-        }
         try {
             return scorer.score(s.version().elastic().rungModels(), record.rung(), s.prompt, s.completion());
         } catch (RuntimeException e) {

@@ -62,6 +62,7 @@ final class Scheduler {
     private int sampleRequestsEvery; // 0: no finished request is sampled
     private PromptSignature signature; // set once the model is loaded
     private RequestSampling sampling; // null: no finished request is sampled
+    private final List<Finished> finishedThisStep = new ArrayList<>(); // reported once the step is over
 
     Scheduler(Supplier<LoadedModel> loader, int maxBatch, int queueCapacity, ServingMetrics metrics, RequestListener listener) {
         this.loader = loader;
@@ -277,6 +278,16 @@ final class Scheduler {
                 group.version() == current ? instrumentation : Instrumentation.OFF)));
         running.clear();
         running.addAll(still);
+        reportFinished(still.isEmpty() && waiting.isEmpty());
+    }
+
+    /** Reports the step's finished requests; @param idle nobody runs or waits, so a shadow profile now delays nobody */
+    private void reportFinished(boolean idle) {
+        for (Finished f : finishedThisStep) {
+            report(f.sequence(), f.outcome(), sampling != null, idle);
+            idle = false; // one profile per idle moment: an arrival meanwhile waits for at most one
+        }
+        finishedThisStep.clear();
     }
 
     /** One decoder step for the sequences of one group. @return those that go on */
@@ -312,17 +323,21 @@ final class Scheduler {
             } else {
                 cache.release(s.slot());
                 s.sink().onFinish(reason, s.usage());
-                finish(s, reason == FinishReason.STOP ? RequestRecord.Outcome.STOP : RequestRecord.Outcome.LENGTH);
+                finishedThisStep.add(new Finished(s, reason == FinishReason.STOP ? RequestRecord.Outcome.STOP : RequestRecord.Outcome.LENGTH));
             }
         }
         return still;
     }
 
+    /** Reports a request that did not run to its end (cancelled or failed): never sampled. */
     private void finish(Sequence s, RequestRecord.Outcome outcome) {
+        report(s, outcome, false, false);
+    }
+
+    private void report(Sequence s, RequestRecord.Outcome outcome, boolean sampled, boolean idle) {
         try {
             RequestRecord record = s.record(modelName, outcome);
-            boolean done = outcome == RequestRecord.Outcome.STOP || outcome == RequestRecord.Outcome.LENGTH;
-            listener.onCompleted(sampling != null && done ? sampling.sample(s, record) : record);
+            listener.onCompleted(sampled ? sampling.sample(s, record, idle) : record);
         } catch (RuntimeException e) {
             LOG.warn("request listener failed", e);
         }
@@ -337,6 +352,9 @@ final class Scheduler {
             finish(s, RequestRecord.Outcome.ERROR);
         }
     }
+
+    /** A request that ran to its end in this step. */
+    private record Finished(Sequence sequence, RequestRecord.Outcome outcome) {}
 
     /** What every decode step needs, fixed for the life of the loop. */
     private record Step(LoadedModel model, BatchDecoder decoder) {}

@@ -93,7 +93,22 @@ public final class DemoRun implements AutoCloseable {
      */
     public static DemoRun prepare(Settings settings, Consumer<String> status, Consumer<AgentConfig.Builder> agentTuning)
             throws IOException {
+        oneTorchThreadUnlessSet();
         return new DemoRun(settings, status, Files.createTempDirectory("arborist-demo-"), agentTuning);
+    }
+
+    /**
+     * Serving, the agent, Kafka and the clients share this JVM's cores: PyTorch's own intra-op and
+     * inter-op pools would make two model threads spin against them. With one thread each the
+     * serving capacity measured twice as high on the 2-core box (BENCHMARKS.md, "The agent against
+     * fixed rungs"). Takes effect only before the engine starts, and only where nobody chose otherwise.
+     */
+    private static void oneTorchThreadUnlessSet() {
+        for (String key : new String[] {"ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads"}) {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "1");
+            }
+        }
     }
 
     /** Runs the whole demo and returns its report; {@link #close} stops whatever is still running. */

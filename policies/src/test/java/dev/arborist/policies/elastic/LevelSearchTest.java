@@ -32,9 +32,9 @@ class LevelSearchTest {
     void movesAreSingleSteps() {
         LevelSearch search = new LevelSearch(MOE, List.of(1, 0), LevelSearchTest::landscape, 2);
         Level dense = Level.dense(MOE);
-        assertThat(search.moves(dense)).containsExactly(dense.withFfnFraction(0.875), dense.withExpertsKept(3), dense.withKvGroupsKept(1),
+        assertThat(search.moves(dense)).containsExactly(dense.withFfnFraction(0.9375), dense.withExpertsKept(3), dense.withKvGroupsKept(1),
                 dense.withSkippedLayer(1), dense.withSkipBeta(0.1));
-        Level sparsest = Level.of(0.125, 1, 1, java.util.Set.of(1), 1.0);
+        Level sparsest = Level.of(0.0625, 1, 1, java.util.Set.of(1), 1.0);
         assertThat(search.moves(sparsest)).isEmpty(); // the last layer is never skipped
     }
 
@@ -60,7 +60,7 @@ class LevelSearchTest {
         assertThat(last.skippedLayers()).containsExactly(1);
         assertThat(last.expertsKept()).isEqualTo(4); // never worth 0.30 of perplexity
         assertThat(last.skipBeta()).isEqualTo(1.0);
-        assertThat(last.ffnFraction()).isEqualTo(0.5); // 1.05 + 0.01 (beta) + 4 x 0.02 = 1.14; a fifth step would reach 1.16
+        assertThat(last.ffnFraction()).isEqualTo(1 - 4 * LevelSearch.FFN_STEP); // 1.05 + 0.01 (beta) + 4 x 0.02 = 1.14; a fifth step would reach 1.16
         assertThat(search.moves(last).stream().map(LevelSearchTest::landscape)).allMatch(p -> p.perplexityRatio() > 1.15);
         assertThat(evaluated).doesNotHaveDuplicates();
     }
