@@ -1,6 +1,7 @@
 package dev.arborist.bench;
 
 import ai.djl.ndarray.NDManager;
+import dev.arborist.agent.window.InputEvidence;
 import dev.arborist.cli.demo.PromptPool;
 import dev.arborist.model.eval.ContinuationScore;
 import dev.arborist.model.gen.Completion;
@@ -14,7 +15,12 @@ import dev.arborist.model.tokenizer.HfTokenizer;
 import dev.arborist.policies.control.PolicyTable;
 import dev.arborist.policies.elastic.ElasticArtifact;
 import dev.arborist.policies.elastic.Rung;
+import dev.arborist.policies.control.PolicyTableLearner;
+import dev.arborist.policies.control.RequestOutcome;
+import dev.arborist.policies.control.SloSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,9 +38,11 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * profile measures it (mean divergence from dense per token, shown as a perplexity increase), per
  * prompt domain and length bucket. The agent learns its per-input policy table from the same numbers.
  *
- * <p>Usage: {@code bench/run inputs [--model DIR] [--plan DIR] [--prompts 48] [--tokens 16] [--seed 5] [--chart FILE.png]}:
+ * <p>Usage: {@code bench/run inputs [--model DIR] [--plan DIR] [--prompts 48] [--tokens 16] [--seed 5] [--chart FILE.png]
+ * [--tolerances 1,2,4] [--latency-prompts 16]}:
  * the table goes to standard output, the chart (each domain's cost against the rung's held-out perplexity ratio) to
- * {@code --chart} (default {@code bench/results/inputs.png}).
+ * {@code --chart} (default {@code bench/results/inputs.png}). Then, for each input tolerance (percent; default the SLO spec's),
+ * the table the agent's learner makes of the same profiles and what it does to each class's latency ({@link ClassLatency}).
  */
 public final class InputsBench {
 
@@ -45,6 +53,9 @@ public final class InputsBench {
         int tokens = Integer.parseInt(Stats.arg(args, "--tokens", "16"));
         Random random = new Random(Long.parseLong(Stats.arg(args, "--seed", "5")));
         Path chart = Path.of(Stats.arg(args, "--chart", "bench/results/inputs.png"));
+        int latencyPrompts = Integer.parseInt(Stats.arg(args, "--latency-prompts", "16"));
+        List<Double> tolerances = Arrays.stream(Stats.arg(args, "--tolerances", Double.toString(100 * SloSpec.DEFAULT_INPUT_TOLERANCE)).split(","))
+                .map(t -> Double.parseDouble(t.trim()) / 100).toList();
         PromptPool pool = PromptPool.from(model.resolve("eval.txt"));
         try (LanguageModel base = LanguageModel.load(model); HfTokenizer tokenizer = HfTokenizer.load(model.resolve("tokenizer.json"));
                 NDManager m = base.manager().newSubManager()) {
@@ -55,11 +66,13 @@ public final class InputsBench {
                 Map<String, double[]> dropSums = new TreeMap<>();
                 Map<String, double[]> dropSquares = new TreeMap<>();
                 Map<String, Integer> counts = new TreeMap<>();
+                List<Profiled> profiled = new ArrayList<>();
                 for (PromptPool.Domain domain : PromptPool.Domain.values()) {
                     for (int i = 0; i < prompts; i++) {
                         int[] prompt = tokenizer.encode(pool.draw(domain, random));
                         int[] completion = greedy(elastic.full(), prompt, tokens, m);
                         double[] cost = ContinuationScore.profile(rungs, prompt, completion, m).divergences();
+                        profiled.add(new Profiled(domain, prompt, cost));
                         for (String key : List.of(domain.sloClass() + " (all)", domain.sloClass() + "/" + PolicyTable.lengthBucket(prompt.length))) {
                             double[] sums = dropSums.computeIfAbsent(key, k -> new double[cost.length]);
                             double[] squares = dropSquares.computeIfAbsent(key, k -> new double[cost.length]);
@@ -73,6 +86,10 @@ public final class InputsBench {
                 }
                 print(ladder, dropSums, dropSquares, counts, tokens);
                 chart(ladder, dropSums, counts, tokens, chart);
+                for (double tolerance : tolerances) {
+                    PolicyTable table = learnedTable(profiled, ladder, tolerance);
+                    ClassLatency.print(table, profiled, rungs, tokens, latencyPrompts, m);
+                }
             }
         }
     }
@@ -126,7 +143,31 @@ public final class InputsBench {
         System.err.println("inputs bench: wrote " + png);
     }
 
-    private static int[] greedy(Transformer model, int[] prompt, int tokens, NDManager m) {
+    /** One prompt's shadow profile: its domain, tokens and each rung's divergence from dense (index = rung). */
+    record Profiled(PromptPool.Domain domain, int[] prompt, double[] divergences) {
+        String lengthBucket() {
+            return PolicyTable.lengthBucket(prompt.length);
+        }
+    }
+
+    /**
+     * The table the agent's own learner makes of these profiles at an input tolerance: the
+     * same code the live agent runs on shadow profiles from serving.
+     */
+    private static PolicyTable learnedTable(List<Profiled> profiled, List<Rung> ladder, double tolerance) {
+        PolicyTableLearner learner = new PolicyTableLearner(InputEvidence.MIN_SAMPLES);
+        for (Profiled p : profiled) {
+            learner.observe(new RequestOutcome(p.domain().sloClass(), p.lengthBucket(), null, 0, RequestOutcome.costsFrom(p.divergences()), 0));
+        }
+        List<dev.arborist.policies.control.Rung> rungs = ladder.stream()
+                .map(r -> new dev.arborist.policies.control.Rung(r.index(), r.perplexityRatio(), r.decodeSpeedupBatch8())).toList();
+        PolicyTable table = learner.learn(0, rungs, Math.log1p(tolerance));
+        System.out.printf(Locale.ROOT, "%nthe agent's learner on these profiles (input tolerance %.1f%%, at least %d profiles per class): %s%n",
+                100 * tolerance, InputEvidence.MIN_SAMPLES, table.toJson());
+        return table;
+    }
+
+    static int[] greedy(Transformer model, int[] prompt, int tokens, NDManager m) {
         Completion c = new Generator(model, m).generate(List.of(prompt), new GenerationParams(tokens, Set.of()),
                 List.of(new GreedySampler()), (s, t) -> { }).get(0);
         return c.tokens();

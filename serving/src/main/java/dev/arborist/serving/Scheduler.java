@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * agent needs what the dense model would do, experts and channels a sparse rung trims included,
  * and the permuted order is mapped back by the sketch's plan id. That costs the speed-up of one
  * step in {@code sampleEvery}, and those rows get a token from the denser model.
+ *
+ * <p>Finished requests are reported once their step is over, when the scheduler knows whether
+ * anyone else still runs or waits: a due shadow profile ({@link RequestSampling}) stalls the model
+ * thread, so it is taken when that delays nobody.
  */
 final class Scheduler {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -284,8 +288,8 @@ final class Scheduler {
     /** Reports the step's finished requests; @param idle nobody runs or waits, so a shadow profile now delays nobody */
     private void reportFinished(boolean idle) {
         for (Finished f : finishedThisStep) {
-            report(f.sequence(), f.outcome(), sampling != null, idle);
-            idle = false; // one profile per idle moment: an arrival meanwhile waits for at most one
+            RequestRecord sent = report(f.sequence(), f.outcome(), sampling != null, idle);
+            idle &= sent == null || sent.shadow() == null; // one profile per idle moment: an arrival meanwhile waits for at most one
         }
         finishedThisStep.clear();
     }
@@ -334,12 +338,16 @@ final class Scheduler {
         report(s, outcome, false, false);
     }
 
-    private void report(Sequence s, RequestRecord.Outcome outcome, boolean sampled, boolean idle) {
+    /** @return the record sent, or null when building or sending it failed */
+    private RequestRecord report(Sequence s, RequestRecord.Outcome outcome, boolean sampled, boolean idle) {
         try {
             RequestRecord record = s.record(modelName, outcome);
-            listener.onCompleted(sampled ? sampling.sample(s, record, idle) : record);
+            RequestRecord sent = sampled ? sampling.sample(s, record, idle) : record;
+            listener.onCompleted(sent);
+            return sent;
         } catch (RuntimeException e) {
             LOG.warn("request listener failed", e);
+            return null;
         }
     }
 

@@ -3,8 +3,10 @@ package dev.arborist.model.instrument;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Accumulates what pruning needs from forward passes: per linear site the squared activation sums
@@ -16,6 +18,7 @@ public final class ActivationStatistics implements Instrumentation, AutoCloseabl
     private final int experts;
     private final boolean hessians;
     private final NDManager manager;
+    private final Set<LinearSite> sites;
     private final Map<SiteKey, ChannelStats> channels = new HashMap<>();
     private final Map<SiteKey, NDArray> gramians = new HashMap<>();
     private final Map<Integer, long[]> routingCounts = new HashMap<>();
@@ -29,9 +32,15 @@ public final class ActivationStatistics implements Instrumentation, AutoCloseabl
      * @param manager owns the accumulated X^T X arrays
      */
     public ActivationStatistics(int experts, boolean hessians, NDManager manager) {
+        this(experts, hessians, manager, EnumSet.allOf(LinearSite.class));
+    }
+
+    /** @param sites the linear sites whose channel statistics are gathered; the others cost nothing */
+    public ActivationStatistics(int experts, boolean hessians, NDManager manager, Set<LinearSite> sites) {
         this.experts = experts;
         this.hessians = hessians;
         this.manager = manager.newSubManager();
+        this.sites = EnumSet.copyOf(sites);
     }
 
     public void setActive(boolean on) {
@@ -44,8 +53,13 @@ public final class ActivationStatistics implements Instrumentation, AutoCloseabl
     }
 
     @Override
+    public boolean observes(LinearSite site) {
+        return sites.contains(site);
+    }
+
+    @Override
     public synchronized void linearInput(int layer, LinearSite site, int expert, NDArray x) {
-        if (x.getShape().get(0) == 0) {
+        if (x.getShape().get(0) == 0 || !sites.contains(site)) {
             return;
         }
         SiteKey key = new SiteKey(layer, site, expert);

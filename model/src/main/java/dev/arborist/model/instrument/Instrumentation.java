@@ -29,6 +29,14 @@ public interface Instrumentation {
     boolean active();
 
     /**
+     * Whether {@link #linearInput} wants this site's activations: the model skips gathering the real
+     * rows of a site nobody reads.
+     */
+    default boolean observes(LinearSite site) {
+        return true;
+    }
+
+    /**
      * @param expert the expert index for MoE feed-forward sites, -1 otherwise
      * @param x (N, in) the activation entering the linear(s) of {@code site}
      */

@@ -25,7 +25,7 @@ final class Attention {
         int heads = w.numHeads(headDim);
         int kvHeads = w.numKvHeads(headDim);
         Instrumentation obs = ctx.instrumentation();
-        if (obs.active()) {
+        if (obs.active() && obs.observes(LinearSite.ATTN_QKV)) {
             obs.linearInput(layer, LinearSite.ATTN_QKV, -1, ctx.realRows(x.reshape(b * t, -1)));
         }
         NDArray q = project(x, w.q(), w.qBias(), heads, headDim); // (B, nh, T, hs)
@@ -49,7 +49,7 @@ final class Attention {
         NDArray y = scores.softmax(-1).matMul(values) // (B, nh, T, hs)
                 .transpose(0, 2, 1, 3)
                 .reshape(b, t, (long) heads * headDim);
-        if (obs.active()) {
+        if (obs.active() && obs.observes(LinearSite.ATTN_OUT)) {
             obs.linearInput(layer, LinearSite.ATTN_OUT, -1, ctx.realRows(y.reshape(b * t, -1)));
         }
         return Linear.linear(y, w.o()).singletonOrThrow();

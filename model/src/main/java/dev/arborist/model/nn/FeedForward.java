@@ -16,13 +16,13 @@ final class FeedForward {
      */
     static NDArray forward(NDArray x, MlpWeights w, int layer, int expert, Instrumentation obs, ForwardContext ctx) {
         boolean dense = expert < 0;
-        if (obs.active()) {
+        if (obs.active() && obs.observes(LinearSite.FFN_IN)) {
             obs.linearInput(layer, LinearSite.FFN_IN, expert, dense ? ctx.realRows(flat(x)) : x);
         }
         NDArray g = Linear.linear(x, w.gate()).singletonOrThrow(); // (..., f)
         NDArray u = Linear.linear(x, w.up()).singletonOrThrow();
         NDArray h = g.mul(Activation.sigmoid(g)).mul(u);
-        if (obs.active()) {
+        if (obs.active() && obs.observes(LinearSite.FFN_OUT)) {
             obs.linearInput(layer, LinearSite.FFN_OUT, expert, dense ? ctx.realRows(flat(h)) : h);
         }
         return Linear.linear(h, w.down()).singletonOrThrow(); // (..., d)

@@ -114,14 +114,41 @@ class ActivationStatisticsTest {
         }
     }
 
+    @Test
+    @DisplayName("a collector restricted to some sites gathers exactly those, and the same numbers for them")
+    void onlyTheSitesAsked() {
+        try (ActivationStatistics all = observe(0.0);
+                ActivationStatistics some = observe(0.0, java.util.EnumSet.of(LinearSite.FFN_OUT, LinearSite.ATTN_OUT))) {
+            assertThat(some.observes(LinearSite.FFN_IN)).isFalse();
+            assertThat(some.observes(LinearSite.FFN_OUT)).isTrue();
+            for (int l = 0; l < config.numLayers(); l++) {
+                assertThat(some.channels(l, LinearSite.ATTN_QKV, -1)).isNull();
+                assertThat(some.channels(l, LinearSite.ATTN_OUT, -1).sumSquares()).containsExactly(all.channels(l, LinearSite.ATTN_OUT, -1).sumSquares(), Offset.offset(1e-4));
+                for (int e = 0; e < config.numExperts(); e++) {
+                    assertThat(some.channels(l, LinearSite.FFN_IN, e)).isNull();
+                    ChannelStats out = all.channels(l, LinearSite.FFN_OUT, e);
+                    if (out != null) {
+                        assertThat(some.channels(l, LinearSite.FFN_OUT, e).sumSquares()).containsExactly(out.sumSquares(), Offset.offset(1e-4));
+                    }
+                }
+                assertThat(some.routingCounts(l)).containsExactly(all.routingCounts(l)); // routing and influence are not sites
+                assertThat(some.blockInfluence(l)).isCloseTo(all.blockInfluence(l), Offset.offset(1e-6));
+            }
+        }
+    }
+
     private ActivationStatistics observe(double beta) {
+        return observe(beta, java.util.EnumSet.allOf(LinearSite.class));
+    }
+
+    private ActivationStatistics observe(double beta, java.util.Set<LinearSite> sites) {
         ModelWeights w = model.weights();
         java.util.List<dev.arborist.model.nn.LayerWeights> layers = new java.util.ArrayList<>();
         for (var lw : w.layers()) {
             layers.add(new dev.arborist.model.nn.LayerWeights(lw.inputNorm(), lw.attention(), lw.postNorm(), null, lw.moe().withSkipBeta(beta)));
         }
         Transformer m = model.withWeights(w.withLayers(layers));
-        ActivationStatistics stats = new ActivationStatistics(config.numExperts(), false, manager);
+        ActivationStatistics stats = new ActivationStatistics(config.numExperts(), false, manager, sites);
         try (NDManager scratch = manager.newSubManager()) {
             m.hidden(scratch.create(TOKENS, new Shape(1, TOKENS.length)), new CausalContext(scratch, TOKENS.length).instrument(stats));
         }

@@ -11,8 +11,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -33,6 +35,8 @@ import java.util.function.Consumer;
 public final class StatsWindow implements AutoCloseable {
     /** The rung sampled steps of an elastic plan run at: rung 0, the full (dense) level. */
     private static final int FULL_RUNG = 0;
+    /** The only channel statistics a sketch carries; gathering the others would only slow sampled steps. */
+    private static final Set<LinearSite> SENT_SITES = EnumSet.of(LinearSite.FFN_OUT, LinearSite.ATTN_OUT);
 
     private final TelemetryConfig config;
     private final Consumer<String> sink;
@@ -92,7 +96,7 @@ public final class StatsWindow implements AutoCloseable {
 
     private void reset() {
         ModelConfig c = model.config();
-        stats = new ActivationStatistics(c.architecture().mixtureOfExperts() ? c.numExperts() : 0, false, model.manager());
+        stats = new ActivationStatistics(c.architecture().mixtureOfExperts() ? c.numExperts() : 0, false, model.manager(), SENT_SITES);
         windowStart = clock.instant();
         steps = 0;
         sampledSteps = 0;
