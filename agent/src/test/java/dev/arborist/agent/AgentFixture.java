@@ -73,7 +73,7 @@ final class AgentFixture {
         return AgentConfig.builder(kafka.bootstrapServers(), model, store, slo)
                 .window(window)
                 .metricsPort(0)
-                .ladder(new LadderSettings(List.of(0.1, 0.25, 0.5), 32, 2, 2, new SpeedComparison(1, 4, 4)))
+                .ladder(new LadderSettings(List.of(0.1, 0.25, 0.5), 32, 2, 2, new SpeedComparison(1, 4, 4)).withFfnStep(LadderSettings.QUICK_FFN_STEP))
                 .verifyWindows(2)
                 .minBuildTokens(100);
     }

@@ -125,7 +125,7 @@ final class LiveStack implements AutoCloseable {
                 .window(WINDOW)
                 .metricsPort(0)
                 .calibFile(MODEL.resolve("calib.txt"))
-                .ladder(new LadderSettings(List.of(0.075, 0.15), 64, 2, 2, new SpeedComparison(1, 8, 8)))
+                .ladder(new LadderSettings(List.of(0.075, 0.15), 64, 2, 2, new SpeedComparison(1, 8, 8)).withFfnStep(LadderSettings.QUICK_FFN_STEP))
                 .verifyWindows(2)
                 .drift(new AgentConfig.DriftSettings(AgentConfig.DriftSettings.defaults().jsThreshold(),
                         AgentConfig.DriftSettings.defaults().normThreshold(), AgentConfig.DriftSettings.defaults().confirmWindows(), 256))

@@ -68,7 +68,7 @@ public final class LadderBuilder {
                 LevelQuality.Measurement q = search.measure(full.atLevel(level, views));
                 return new LevelSearch.Point(level, q.perplexity() / searchDense, cost.relative(level, q.expertsPerToken()));
             }
-        }, 1 + settings.largestBudget());
+        }, 1 + settings.largestBudget(), settings.ffnStep());
         int budgets = settings.budgets().size();
         int searchSteps = levels.maxSteps();
         int total = searchSteps + 2 * budgets;

@@ -16,11 +16,7 @@ import java.util.function.Function;
  * heuristic, it evaluates O(steps x dimensions) levels instead of the whole grid.
  */
 final class LevelSearch {
-    /**
-     * FFN fraction and skip beta move in steps of 1/16 and 0.1. Steps of 1/8 left a budget's rung
-     * short of its budget (+12.9% of 15%), with the next point well beyond it.
-     */
-    static final double FFN_STEP = 0.0625;
+    /** Skip beta moves in steps of 0.1; FFN width in steps the settings give ({@link LadderSettings#ffnStep}). */
     static final double BETA_STEP = 0.1;
     /** Perplexity added by a move is counted as at least this (0.2% of dense), so free moves rank by cost saved. */
     private static final double MIN_ADDED = 0.002;
@@ -29,6 +25,7 @@ final class LevelSearch {
     record Point(Level level, double perplexityRatio, double relativeCost) {}
 
     private final ModelConfig config;
+    private final double ffnStep;
     private final List<Integer> skipOrder;
     private final Function<Level, Point> evaluate;
     private final double maxRatio;
@@ -36,9 +33,11 @@ final class LevelSearch {
     /**
      * @param evaluate measures a level (perplexity ratio to dense on the search windows, cost)
      * @param maxRatio 1 + the largest budget: no point of the path is worse
+     * @param ffnStep the share of FFN width one move removes
      */
-    LevelSearch(ModelConfig config, List<Integer> skipOrder, Function<Level, Point> evaluate, double maxRatio) {
+    LevelSearch(ModelConfig config, List<Integer> skipOrder, Function<Level, Point> evaluate, double maxRatio, double ffnStep) {
         this.config = config;
+        this.ffnStep = ffnStep;
         this.skipOrder = skipOrder;
         this.evaluate = evaluate;
         this.maxRatio = maxRatio;
@@ -78,8 +77,8 @@ final class LevelSearch {
     /** Every level one step sparser than {@code from} along a single dimension. */
     List<Level> moves(Level from) {
         List<Level> out = new ArrayList<>();
-        if (from.ffnFraction() - FFN_STEP >= FFN_STEP - 1e-9) {
-            out.add(from.withFfnFraction(round(from.ffnFraction() - FFN_STEP)));
+        if (from.ffnFraction() - ffnStep >= ffnStep - 1e-9) {
+            out.add(from.withFfnFraction(round(from.ffnFraction() - ffnStep)));
         }
         if (config.isMoe() && from.expertsKept() > 1) {
             out.add(from.withExpertsKept(from.expertsKept() - 1));
@@ -98,7 +97,7 @@ final class LevelSearch {
 
     /** An upper bound on the path's length, for progress: every dimension taken to its end. */
     int maxSteps() {
-        int steps = (int) Math.round(1 / FFN_STEP) - 1 + config.numKvHeads() - 1 + config.numLayers() - 1;
+        int steps = (int) Math.round(1 / ffnStep) - 1 + config.numKvHeads() - 1 + config.numLayers() - 1;
         if (config.isMoe()) {
             steps += config.numExperts() - 1 + (int) Math.round(1 / BETA_STEP);
         }

@@ -25,7 +25,7 @@ class DecodeCostTest {
             DecodeCost cost = new DecodeCost(config, weights, 8);
             Level dense = Level.dense(config);
             assertThat(cost.relative(dense, 2)).isCloseTo(1.0, within(1e-12));
-            LevelSearch search = new LevelSearch(config, List.of(0, 1), l -> null, 2);
+            LevelSearch search = new LevelSearch(config, List.of(0, 1), l -> null, 2, LadderSettings.FINE_FFN_STEP);
             for (Level move : search.moves(dense)) {
                 double expertsPerToken = move.skipBeta() > 0 ? 1.7 : 2; // skipping is seen as fewer experts run
                 assertThat(cost.relative(move, expertsPerToken)).as(move.describe()).isLessThan(1.0);

@@ -17,7 +17,7 @@ class LevelSearchTest {
 
     /** Each dimension costs and saves a fixed amount per step; skipping a layer is the best trade. */
     private static LevelSearch.Point landscape(Level l) {
-        double ffnSteps = (1 - l.ffnFraction()) / LevelSearch.FFN_STEP;
+        double ffnSteps = (1 - l.ffnFraction()) / LadderSettings.FINE_FFN_STEP;
         double experts = 4 - l.expertsKept();
         double kv = 2 - l.kvGroupsKept();
         double skipped = l.skippedLayers().size();
@@ -30,7 +30,7 @@ class LevelSearchTest {
     @Test
     @DisplayName("each move changes one dimension by one step towards sparser")
     void movesAreSingleSteps() {
-        LevelSearch search = new LevelSearch(MOE, List.of(1, 0), LevelSearchTest::landscape, 2);
+        LevelSearch search = new LevelSearch(MOE, List.of(1, 0), LevelSearchTest::landscape, 2, LadderSettings.FINE_FFN_STEP);
         Level dense = Level.dense(MOE);
         assertThat(search.moves(dense)).containsExactly(dense.withFfnFraction(0.9375), dense.withExpertsKept(3), dense.withKvGroupsKept(1),
                 dense.withSkippedLayer(1), dense.withSkipBeta(0.1));
@@ -45,7 +45,7 @@ class LevelSearchTest {
         LevelSearch search = new LevelSearch(MOE, List.of(1, 0), l -> {
             evaluated.add(l);
             return landscape(l);
-        }, 1.15);
+        }, 1.15, LadderSettings.FINE_FFN_STEP);
         List<LevelSearch.Point> path = search.path(PruningProgress.NONE);
 
         assertThat(path.get(0).level()).isEqualTo(Level.dense(MOE));
@@ -60,7 +60,7 @@ class LevelSearchTest {
         assertThat(last.skippedLayers()).containsExactly(1);
         assertThat(last.expertsKept()).isEqualTo(4); // never worth 0.30 of perplexity
         assertThat(last.skipBeta()).isEqualTo(1.0);
-        assertThat(last.ffnFraction()).isEqualTo(1 - 4 * LevelSearch.FFN_STEP); // 1.05 + 0.01 (beta) + 4 x 0.02 = 1.14; a fifth step would reach 1.16
+        assertThat(last.ffnFraction()).isEqualTo(1 - 4 * LadderSettings.FINE_FFN_STEP); // 1.05 + 0.01 (beta) + 4 x 0.02 = 1.14; a fifth step would reach 1.16
         assertThat(search.moves(last).stream().map(LevelSearchTest::landscape)).allMatch(p -> p.perplexityRatio() > 1.15);
         assertThat(evaluated).doesNotHaveDuplicates();
     }
