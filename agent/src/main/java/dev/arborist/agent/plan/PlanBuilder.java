@@ -9,6 +9,8 @@ import dev.arborist.policies.elastic.Ladder;
 import dev.arborist.policies.elastic.LadderBuilder;
 import dev.arborist.policies.elastic.LadderSettings;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds, verifies and stores one elastic plan: importance order from the statistics over the
@@ -18,6 +20,8 @@ import java.util.Locale;
  * sha256 manifest with the verified ratios) written atomically.
  */
 public final class PlanBuilder {
+    private static final Logger LOG = LoggerFactory.getLogger(PlanBuilder.class);
+
     private final LanguageModel base;
     private final LadderSettings settings;
     private final EvalText text;
@@ -46,6 +50,9 @@ public final class PlanBuilder {
             if (usable < 2) {
                 return new BuildResult.Rejected(request, rejection(plan, v), v);
             }
+            if (usable < plan.ladder().size()) {
+                LOG.info("verification dropped rungs {}..{}: {}", usable, plan.ladder().size() - 1, failure(v.rungs().get(usable)));
+            }
             ElasticPlan verified = new ElasticPlan(plan.permutation(), plan.layerSkipOrder(), new Ladder(plan.ladder().rungs().subList(0, usable)));
             ElasticArtifact artifact = ElasticArtifact.write(request.dir(), verified, base, v.manifestQuality());
             return new BuildResult.Built(request, artifact, v);
@@ -65,8 +72,11 @@ public final class PlanBuilder {
         if (plan.ladder().size() < 2) {
             return "the ladder search found no level within the budget: only the dense rung";
         }
-        Verification.RungCheck first = v.rungs().get(1);
-        return String.format(Locale.ROOT, "rung 1 failed verification: held-out perplexity ratio %.3f%s", first.perplexityRatio(),
-                first.shadowRatio() == null ? "" : String.format(Locale.ROOT, ", shadow ratio on recent prompts %.3f", first.shadowRatio()));
+        return failure(v.rungs().get(1));
+    }
+
+    private static String failure(Verification.RungCheck failed) {
+        return String.format(Locale.ROOT, "rung %d failed verification: held-out perplexity ratio %.3f%s", failed.index(), failed.perplexityRatio(),
+                failed.shadowRatio() == null ? "" : String.format(Locale.ROOT, ", shadow ratio on recent prompts %.3f", failed.shadowRatio()));
     }
 }
