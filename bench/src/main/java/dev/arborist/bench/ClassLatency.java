@@ -49,7 +49,7 @@ final class ClassLatency {
                 speedups[i] = dense[i] / routed[i];
             }
             System.out.printf(Locale.ROOT, "| %s | %s | %+.1f%% | %.1f ms | %.1f ms | %.2fx |%n", domain.sloClass(), used,
-                    100 * Math.expm1(cost / mine.size()), 1000 * mean(dense), 1000 * mean(routed), median(speedups));
+                    100 * Math.expm1(cost / mine.size()), 1000 * mean(dense), 1000 * mean(routed), Stats.median(speedups));
         }
     }
 
@@ -69,11 +69,5 @@ final class ClassLatency {
 
     private static double mean(double[] v) {
         return Arrays.stream(v).average().orElse(Double.NaN);
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length == 0 ? Double.NaN : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

@@ -37,7 +37,7 @@ final class RequestSampling {
         if (picked) {
             due.owe();
         }
-        boolean profiled = profilable(s, record) && due.take(idle);
+        boolean profiled = profilable(record) && due.take(idle);
         if (!picked && !profiled) {
             return record;
         }
@@ -45,7 +45,7 @@ final class RequestSampling {
     }
 
     /** Only a request on an elastic version with a continuation has anything to compare. */
-    private static boolean profilable(Sequence s, RequestRecord record) {
+    private static boolean profilable(RequestRecord record) {
         return record.rung() != null && record.generatedTokens() > 0;
     }
 
