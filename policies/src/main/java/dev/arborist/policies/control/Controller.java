@@ -34,7 +34,10 @@ import java.util.Map;
  *     the cap a failed quality check set.
  * <li>{@code headroom_windows} headroom windows in a row: DENSER by one rung, but only if the p95
  *     expected there stays at or below the middle of the band, so a large speed-up gap between two
- *     rungs cannot carry it straight over the target and back.
+ *     rungs cannot carry it straight over the target and back. Under bursty load the calm between
+ *     bursts is headroom too: a denser move that a sparser one undoes within the bar's span doubles
+ *     the streak the next denser move needs, and a denser move that stands that long halves it
+ *     again ({@link DenserBackoff}).
  * </ol>
  * Latency at another rung is estimated as p95 x speedup(current) / speedup(other). Not thread-safe:
  * one owner feeds it windows.
@@ -96,6 +99,7 @@ public final class Controller {
         }
         memory.count(slo.verdict());
         memory.dropPenaltiesEndedBy(now);
+        memory.backoff = memory.backoff.settled(now, recentSpan(window));
         boolean coolingDown = memory.lastMoveAt != null && now.isBefore(memory.lastMoveAt.plus(spec.cooldown()));
         if (memory.rungBeforeMove != null && !coolingDown) {
             ControlDecision undo = judgeLastMove(window, slo, now, observed);
@@ -106,7 +110,7 @@ public final class Controller {
         String streak;
         if (memory.violationStreak >= spec.violationWindows()) {
             streak = slo.describe() + " for " + memory.violationStreak + " window(s)";
-        } else if (memory.headroomStreak >= spec.headroomWindows()) {
+        } else if (memory.headroomStreak >= headroomWindowsNeeded()) {
             streak = "headroom: " + slo.describe() + " for " + memory.headroomStreak + " window(s)";
         } else {
             return hold(holdReason(slo), observed);
@@ -214,11 +218,13 @@ public final class Controller {
             return null;
         }
         int tried = memory.currentRung;
-        Duration bar = (spec.cooldown().compareTo(window.length()) > 0 ? spec.cooldown() : window.length()).multipliedBy(PENALTY_COOLDOWNS);
-        Instant until = now.plus(bar);
+        Instant until = now.plus(recentSpan(window));
         memory.penalties.put(tried, until);
         String reason = "after the move from rung " + before + " to " + tried + ", " + backfired + "; back to rung " + before
                 + ", rung " + tried + " barred until " + until;
+        if (before > tried) {
+            reason += backOff(now, window);
+        }
         return move(Action.ROLLBACK, before, now, null, reason, observed, expectations(tried, before));
     }
 
@@ -241,7 +247,7 @@ public final class Controller {
         Rung to = ladder.rung(chosen);
         String reason = String.format(Locale.ROOT, "%s; rung %d -> %d: decode speed-up %.2fx vs dense, expected p95 x%.2f,"
                 + " perplexity ratio %s within %s", streak, from, chosen, to.decodeSpeedup(), ladder.latencyRatio(from, chosen),
-                ratio(to.perplexityRatio()), ratio(spec.maxPerplexityRatio()));
+                ratio(to.perplexityRatio()), ratio(spec.maxPerplexityRatio())) + backOff(now, window);
         return move(Action.SPARSER, chosen, now, window, reason, observed, expectations(from, chosen));
     }
 
@@ -262,7 +268,31 @@ public final class Controller {
                     + " of its target, above the " + percent(aim) + " a denser move may aim for", observed);
         }
         String reason = streak + "; rung " + from + " -> " + to + ", tightest p95 expected at " + percent(expected) + " of its target";
+        memory.backoff = memory.backoff.afterDenser(now);
         return move(Action.DENSER, to, now, window, reason, observed, expectations(from, to));
+    }
+
+    /**
+     * What "recent" means to the controller: how long a rung that backfired stays barred, and how
+     * soon a sparser move must follow a denser one to count as undoing it. At least one window per cool-down.
+     */
+    private Duration recentSpan(WindowSummary window) {
+        return (spec.cooldown().compareTo(window.length()) > 0 ? spec.cooldown() : window.length()).multipliedBy(PENALTY_COOLDOWNS);
+    }
+
+    private int headroomWindowsNeeded() {
+        return memory.backoff.headroomWindows(spec.headroomWindows());
+    }
+
+    /** Records a move towards sparser; if it undoes a recent denser move, says how much longer the next one waits. */
+    private String backOff(Instant now, WindowSummary window) {
+        DenserBackoff before = memory.backoff;
+        memory.backoff = before.afterSparser(now, recentSpan(window));
+        if (!before.undoneBy(now, recentSpan(window))) {
+            return "";
+        }
+        return "; it undoes the denser move of " + secondsSince(before.lastDenserAt(), now) + " ago, so the next denser move needs "
+                + headroomWindowsNeeded() + " headroom windows";
     }
 
     /** Where moves aim the tightest p95, as a share of its target: the middle of the band between headroom and violation. */
@@ -291,7 +321,7 @@ public final class Controller {
     private String holdReason(SloAssessment slo) {
         return switch (slo.verdict()) {
             case VIOLATED -> slo.describe() + " for " + memory.violationStreak + " of " + spec.violationWindows() + " window(s) needed";
-            case HEADROOM -> "headroom: " + slo.describe() + " for " + memory.headroomStreak + " of " + spec.headroomWindows() + " window(s) needed";
+            case HEADROOM -> "headroom: " + slo.describe() + " for " + memory.headroomStreak + " of " + headroomWindowsNeeded() + " window(s) needed";
             default -> "within SLO: " + slo.describe();
         };
     }

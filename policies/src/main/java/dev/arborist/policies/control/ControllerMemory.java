@@ -3,7 +3,7 @@ package dev.arborist.policies.control;
 import java.time.Instant;
 import java.util.TreeMap;
 
-/** The mutable side of a {@link Controller}: streaks, the last move, bars and the quality cap. */
+/** The mutable side of a {@link Controller}: streaks, the last move, bars, the quality cap and the denser back-off. */
 final class ControllerMemory {
     int currentRung;
     Instant lastMoveAt;
@@ -13,6 +13,7 @@ final class ControllerMemory {
     WindowSummary moveBasis;
     final TreeMap<Integer, Instant> penalties; // rung -> barred until
     Integer qualityCap;
+    DenserBackoff backoff;
 
     ControllerMemory(ControllerState s) {
         currentRung = s.currentRung();
@@ -23,10 +24,11 @@ final class ControllerMemory {
         moveBasis = s.moveBasis();
         penalties = new TreeMap<>(s.penalties());
         qualityCap = s.qualityCap();
+        backoff = s.backoff();
     }
 
     ControllerState snapshot() {
-        return new ControllerState(currentRung, lastMoveAt, violationStreak, headroomStreak, rungBeforeMove, moveBasis, penalties, qualityCap);
+        return new ControllerState(currentRung, lastMoveAt, violationStreak, headroomStreak, rungBeforeMove, moveBasis, penalties, qualityCap, backoff);
     }
 
     /** One evidence window: a violation or headroom extends its streak and ends the other; the band ends both. */

@@ -16,10 +16,11 @@ import java.util.TreeMap;
  * @param moveBasis the window the move awaiting its verdict was based on, else null
  * @param penalties rung -> until when moving to it is barred (set by rollbacks); kept sorted by rung
  * @param qualityCap the sparsest rung allowed after a failed quality check, until the ladder is rebuilt; null for none
+ * @param backoff how much longer than the spec's streak the headroom before a denser move must be (null reads as none)
  */
 public record ControllerState(int currentRung, Instant lastMoveAt, int violationStreak, int headroomStreak,
                               Integer rungBeforeMove, WindowSummary moveBasis, Map<Integer, Instant> penalties,
-                              Integer qualityCap) {
+                              Integer qualityCap, DenserBackoff backoff) {
     public static final String SCHEMA = "arborist.controller-state.v1";
 
     public ControllerState {
@@ -33,12 +34,13 @@ public record ControllerState(int currentRung, Instant lastMoveAt, int violation
         if (qualityCap != null && qualityCap < 0) {
             throw new IllegalArgumentException("quality cap must be a rung index, got " + qualityCap);
         }
+        backoff = backoff == null ? DenserBackoff.NONE : backoff;
         penalties = Collections.unmodifiableSortedMap(penalties == null ? new TreeMap<>() : new TreeMap<>(penalties));
     }
 
     /** A controller that has not moved yet, starting on {@code rung}. */
     public static ControllerState startingAt(int rung) {
-        return new ControllerState(rung, null, 0, 0, null, null, new TreeMap<>(), null);
+        return new ControllerState(rung, null, 0, 0, null, null, new TreeMap<>(), null, DenserBackoff.NONE);
     }
 
     public String toJson() {

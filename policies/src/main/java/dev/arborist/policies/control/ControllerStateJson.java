@@ -32,6 +32,9 @@ final class ControllerStateJson {
         ObjectNode p = o.putObject("penalties");
         s.penalties().forEach((rung, until) -> p.put(rung.toString(), until.toString()));
         o.put("quality_cap", s.qualityCap());
+        ObjectNode b = o.putObject("denser_backoff");
+        b.put("level", s.backoff().level());
+        b.put("last_denser_at", s.backoff().lastDenserAt() == null ? null : s.backoff().lastDenserAt().toString());
         return o.toString();
     }
 
@@ -48,10 +51,16 @@ final class ControllerStateJson {
             }
             return new ControllerState(o.get("current_rung").asInt(), instant(o.get("last_move_at")),
                     o.get("violation_streak").asInt(), o.get("headroom_streak").asInt(), integer(o.get("rung_before_move")),
-                    o.hasNonNull("move_basis") ? window(o.get("move_basis")) : null, penalties, integer(o.get("quality_cap")));
+                    o.hasNonNull("move_basis") ? window(o.get("move_basis")) : null, penalties, integer(o.get("quality_cap")),
+                    backoff(o.get("denser_backoff")));
         } catch (JsonProcessingException | NullPointerException | NumberFormatException | DateTimeParseException e) {
             throw new IllegalArgumentException("malformed controller snapshot: " + e, e);
         }
+    }
+
+    /** Absent in snapshots written before the back-off existed: those resume without one. */
+    private static DenserBackoff backoff(JsonNode n) {
+        return n == null || n.isNull() ? DenserBackoff.NONE : new DenserBackoff(n.get("level").asInt(), instant(n.get("last_denser_at")));
     }
 
     private static ObjectNode window(WindowSummary w) {

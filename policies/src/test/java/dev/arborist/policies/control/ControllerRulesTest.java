@@ -155,11 +155,56 @@ class ControllerRulesTest {
         assertThat(back.toRung()).isEqualTo(1);
         assertThat(back.reason()).contains("after the move from rung 1 to 0, e2e p95 1.20 s > target 1.00 s");
         assertThat(c.state().penalties()).containsKey(0);
+        assertThat(back.reason()).contains("so the next denser move needs 6 headroom windows");
         for (int i = 6; i < 12; i++) {
             feed(c, i, 100, 0.3);
         }
         assertThat(c.currentRung()).isEqualTo(1);
         assertThat(feed(c, 12, 100, 0.3).reason()).contains("rung 0 is barred until");
+    }
+
+    @Test
+    @DisplayName("a denser move that a later burst undoes doubles the headroom streak the next one needs; one that stands"
+            + " for the bar's span halves it again; the back-off survives a snapshot")
+    void denserMovesUndoneByBurstsBackOff() {
+        Controller c = new Controller(E2E_1S, FIVE, ControllerState.startingAt(1));
+        for (int i = 0; i < 3; i++) {
+            feed(c, i, 100, 0.4);
+        }
+        assertThat(c.currentRung()).isZero(); // denser at 30 s; its verdict (window 5) passes, then a burst
+        feed(c, 3, 100, 0.8);
+        feed(c, 4, 100, 0.8);
+        assertThat(feed(c, 5, 100, 0.8).action()).isEqualTo(Action.HOLD);
+        ControlDecision burst = feed(c, 6, 100, 1.2);
+
+        assertThat(burst.action()).isEqualTo(Action.SPARSER);
+        assertThat(burst.reason()).contains("it undoes the denser move of 40 s ago, so the next denser move needs 6 headroom windows");
+        assertThat(c.state().backoff().level()).isEqualTo(1);
+        for (int i = 7; i < 12; i++) {
+            assertThat(feed(c, i, 100, 0.4).action()).isEqualTo(Action.HOLD);
+        }
+        ControllerState snapshot = ControllerState.fromJson(c.state().toJson());
+        assertThat(snapshot.backoff()).isEqualTo(c.state().backoff());
+        Controller resumed = new Controller(E2E_1S, FIVE, snapshot);
+        assertThat(feed(resumed, 12, 100, 0.4).action()).as("the sixth headroom window").isEqualTo(Action.DENSER);
+
+        for (int i = 13; i < 42; i++) {
+            feed(resumed, i, 100, 0.8);
+        }
+        assertThat(resumed.state().backoff().level()).as("290 s after the denser move").isEqualTo(1);
+        feed(resumed, 42, 100, 0.8);
+        assertThat(resumed.state().backoff()).as("300 s after it: it stood").isEqualTo(DenserBackoff.NONE);
+    }
+
+    @Test
+    @DisplayName("a snapshot written before the back-off existed resumes without one")
+    void snapshotWithoutBackoff() {
+        String old = "{\"schema\":\"arborist.controller-state.v1\",\"current_rung\":2,\"last_move_at\":null,\"violation_streak\":0,"
+                + "\"headroom_streak\":1,\"rung_before_move\":null,\"move_basis\":null,\"penalties\":{},\"quality_cap\":null}";
+        ControllerState state = ControllerState.fromJson(old);
+        assertThat(state.currentRung()).isEqualTo(2);
+        assertThat(state.headroomStreak()).isEqualTo(1);
+        assertThat(state.backoff()).isEqualTo(DenserBackoff.NONE);
     }
 
     @Test

@@ -78,6 +78,33 @@ class ControllerSimulationTest {
         assertThat(Simulation.moves(steps).size()).isBetween(1, 2);
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {71, 72, 73})
+    @DisplayName("bursty load: calm stretches invite denser moves that the next burst undoes; after two such flaps it holds the"
+            + " rung the bursts need, and once the bursts end it still goes denser")
+    void burstsDoNotDriveOscillation(long seed) {
+        Controller c = new Controller(E2E_1S, FIVE);
+        // periods of 6 calm windows at 18 req/s (rung 2: p95 0.60 s, headroom) and 2 bursts at 26 req/s (rung 1: 1.04 s,
+        // a violation; rung 2: 0.87 s), 40 periods, then 100 calm windows
+        double[] loads = new double[420];
+        for (int i = 0; i < loads.length; i++) {
+            loads[i] = i < 320 && i % 8 >= 6 ? 26 : 18;
+        }
+        List<Step> steps = Simulation.run(c, LatencyPlant.honest(FIVE, 0.04, seed), loads);
+
+        List<Step> bursty = steps.subList(0, 320);
+        assertThat(Simulation.directionChanges(bursty)).as("direction changes under 40 bursts").isLessThanOrEqualTo(5);
+        assertThat(Simulation.moves(bursty.subList(160, 320))).as("moves in the second half of the bursts").isEmpty();
+        long within = bursty.subList(160, 320).stream().filter(s -> s.window().e2eP95() <= 1.0).count();
+        assertThat(within).as("windows within the SLO in the second half of the bursts").isGreaterThanOrEqualTo(158);
+        assertThat(Simulation.moves(bursty)).anySatisfy(s -> assertThat(s.decision().reason())
+                .contains("it undoes the denser move of").contains("so the next denser move needs 12 headroom windows"));
+
+        List<Step> calm = steps.subList(320, 420);
+        assertThat(Simulation.moves(calm)).extracting(s -> s.decision().action()).containsOnly(Action.DENSER);
+        assertThat(c.currentRung()).as("18 req/s needs no more than rung 1").isLessThanOrEqualTo(1);
+    }
+
     @Test
     @DisplayName("no two moves are closer than the cool-down")
     void coolDownBetweenMoves() {
