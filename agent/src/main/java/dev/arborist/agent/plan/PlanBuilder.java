@@ -40,6 +40,11 @@ public final class PlanBuilder {
         return calibration != null;
     }
 
+    /** Tokens the calibration pass reads; 0 without calibration text. */
+    public long calibrationTokens() {
+        return calibration == null ? 0 : (long) calibration.count() * calibration.length();
+    }
+
     public BuildResult build(BuildRequest request) {
         try {
             LadderBuilder ladder = new LadderBuilder(settings, PruningProgress.NONE);

@@ -33,6 +33,10 @@ public final class PlanWorker implements AutoCloseable {
         return builder.canBuildWithoutTraffic();
     }
 
+    public long calibrationTokens() {
+        return builder.calibrationTokens();
+    }
+
     /** @throws IllegalStateException when a build is already running */
     public void submit(BuildRequest request) {
         if (busy()) {

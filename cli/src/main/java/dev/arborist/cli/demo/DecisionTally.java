@@ -33,6 +33,18 @@ final class DecisionTally {
                 .count();
     }
 
+    /**
+     * What the agent decided from {@code since} on, oldest first: its moves, rebuilds and policies, and the effects it
+     * measured afterwards. Serving's swap records are left out; they are counted in the report already.
+     */
+    static List<AuditEntry> audit(String bootstrap, String deployment, Instant since) {
+        return read(bootstrap, deployment).stream()
+                .filter(d -> "agent".equals(d.replica()) && d.timestamp() != null && !Instant.parse(d.timestamp()).isBefore(since))
+                .map(d -> AuditEntry.of(d, since))
+                .sorted(java.util.Comparator.comparingDouble(AuditEntry::seconds))
+                .toList();
+    }
+
     static List<Decision> read(String bootstrap, String deployment) {
         List<Decision> decisions = new ArrayList<>();
         for (String value : values(bootstrap, Topics.DECISIONS.topic(), deployment)) {

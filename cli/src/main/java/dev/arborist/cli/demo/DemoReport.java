@@ -24,13 +24,15 @@ import java.util.Map;
  * @param inputPolicy what the agent's per-input policy did; null when it announced no table
  * @param attainmentByWindow attainment after convergence judged over longer evaluation windows (seconds to share),
  *     from the requests themselves ({@link AttainmentByWindow})
+ * @param audit the agent's records on {@code arborist.decisions} during the traffic, oldest first
  */
 public record DemoReport(String scenario, Baseline baseline, double durationSeconds, double baseRate, long requests, long failedRequests,
         long swaps, long rungChanges, double sloSeconds, double sloAttainment, double sloAttainmentAfterConvergence,
         double convergenceSeconds, double finalPerplexityRatio, double meanPerplexityRatio, long driftEvents, List<Timeline.Point> timeline,
-        InputPolicyOutcome inputPolicy, Map<Integer, Double> attainmentByWindow) {
+        InputPolicyOutcome inputPolicy, Map<Integer, Double> attainmentByWindow, List<AuditEntry> audit) {
 
     public DemoReport {
+        audit = List.copyOf(audit);
         attainmentByWindow = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(attainmentByWindow)); // shortest first
     }
 
@@ -60,6 +62,8 @@ public record DemoReport(String scenario, Baseline baseline, double durationSeco
         } else {
             inputPolicy.writeTo(root.putObject("input_policy"));
         }
+        ArrayNode decisions = root.putArray("decisions");
+        audit.forEach(a -> a.writeTo(decisions.addObject()));
         ArrayNode points = root.putArray("timeline");
         for (Timeline.Point p : timeline) {
             ObjectNode n = points.addObject().put("t", p.endSeconds()).put("offered_rps", p.offeredRate()).put("completed", p.completed())

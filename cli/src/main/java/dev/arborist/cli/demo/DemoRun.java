@@ -140,7 +140,8 @@ public final class DemoRun implements AutoCloseable {
         InputPolicyOutcome inputs = policy == null ? null
                 : InputPolicyOutcome.of(Duration.between(trafficStarted, policy.firstAt()).toMillis() / 1000.0, policy.table(), results);
         return report(timeline, results, sampler.totals(), baseRate, slo, timeline.meanPerplexityRatio(ratios),
-                DecisionTally.driftRebuilds(kafka.bootstrapServers(), DEPLOYMENT), inputs);
+                DecisionTally.driftRebuilds(kafka.bootstrapServers(), DEPLOYMENT), inputs,
+                DecisionTally.audit(kafka.bootstrapServers(), DEPLOYMENT, trafficStarted));
     }
 
     private ServingServer startServing(String bootstrap) throws Exception {
@@ -240,14 +241,14 @@ public final class DemoRun implements AutoCloseable {
     }
 
     private DemoReport report(Timeline timeline, List<TrafficGenerator.Result> all, Sampler.Totals totals, double baseRate, double slo,
-            double meanPerplexityRatio, long driftRebuilds, InputPolicyOutcome inputs) {
+            double meanPerplexityRatio, long driftRebuilds, InputPolicyOutcome inputs, List<AuditEntry> audit) {
         double seconds = settings.duration().toSeconds();
         List<Double> changes = settings.scenario().changePoints().stream().map(p -> p * seconds).toList();
         double convergence = changes.stream().mapToDouble(timeline::convergenceSeconds).max().orElse(Double.NaN);
         return new DemoReport(settings.scenario().label(), settings.baseline(), seconds, baseRate, all.size(),
                 all.stream().filter(r -> !r.ok()).count(), Math.round(totals.swaps()), Math.round(totals.rungChanges()), slo,
                 timeline.attainment(), timeline.attainmentAfterConvergence(changes), convergence, totals.qualityRatio(), meanPerplexityRatio,
-                driftRebuilds, timeline.points(), inputs, AttainmentByWindow.of(all, slo, seconds, timeline.convergingSpans(changes)));
+                driftRebuilds, timeline.points(), inputs, AttainmentByWindow.of(all, slo, seconds, timeline.convergingSpans(changes)), audit);
     }
 
     private static List<TrafficGenerator.Result> drain(ConcurrentLinkedQueue<TrafficGenerator.Result> queue) {

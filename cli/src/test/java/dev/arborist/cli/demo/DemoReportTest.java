@@ -57,8 +57,11 @@ class DemoReportTest {
         Timeline timeline = timeline(3, 3, 3);
         DemoReport report = new DemoReport("load-step", Baseline.SPARSEST, 30, 2.5, 90, 1, 2, 4, SLO, timeline.attainment(),
                 timeline.attainmentAfterConvergence(List.of(0.0)), timeline.convergenceSeconds(0), 1.1, timeline.meanPerplexityRatio(LADDER), 0,
-                timeline.points(), null, Map.of(15, 1.0, 30, 0.5));
+                timeline.points(), null, Map.of(15, 1.0, 30, 0.5),
+                List.of(new AuditEntry(12.5, "sparser", 0, 2, "e2e p95 1.42 s > target 1.00 s for 1 window(s)")));
         ObjectNode json = report.toJson();
+        assertThat(json.get("decisions").get(0).get("to_rung").asInt()).isEqualTo(2);
+        assertThat(json.get("decisions").get(0).get("reason").asText()).startsWith("e2e p95 1.42 s");
         assertThat(json.get("slo_attainment_after_convergence_by_window_seconds").get("30").asDouble()).isEqualTo(0.5);
         assertThat(json.get("baseline").asText()).isEqualTo("sparsest");
         assertThat(json.get("base_rate").asDouble()).isEqualTo(2.5);
