@@ -21,8 +21,8 @@ import java.util.Map;
  *     {@code headroom_fraction} of its target) or lies in the band between, which resets both streaks.
  * <li>The first evidence window after a move's cool-down is that move's verdict. A SPARSER move is
  *     undone when some p95 rose by more than {@value #WORSE_BY} (as a fraction) over the window it
- *     was based on while the request rate rose by no more than {@value #SAME_LOAD} (a busier window
- *     says nothing about the rung); a DENSER move is undone when the verdict window violates. The
+ *     was based on while the finished-request rate stayed within {@value #SAME_LOAD} of it (a busier window,
+ *     or one whose requests finish late in a burst, says nothing about the rung); a DENSER move is undone when the verdict window violates. The
  *     rung that backfired is barred for {@value #PENALTY_COOLDOWNS} cool-downs (at least that many
  *     windows when the cool-down is shorter than a window).
  * <li>No move within {@code cooldown} of the last one; windows inside it still count towards the streaks.
@@ -45,7 +45,7 @@ import java.util.Map;
 public final class Controller {
     /** A SPARSER move that raised some p95 by more than this fraction is undone. */
     public static final double WORSE_BY = 0.10;
-    /** ... unless the request rate rose by more than this fraction too. */
+    /** ... unless the finished-request rate changed by more than this fraction too. */
     public static final double SAME_LOAD = 0.10;
     /** How long a rung that backfired stays barred, in cool-downs. */
     public static final int PENALTY_COOLDOWNS = 10;

@@ -115,6 +115,16 @@ class ControllerRulesTest {
     }
 
     @Test
+    @DisplayName("a SPARSER move is not rolled back for a rise that came with far fewer finished requests (a burst's late finishers)")
+    void burstBacklogIsNotAVerdict() {
+        Controller c = new Controller(E2E_1S, FIVE);
+        feed(c, 0, 100, 1.2);
+        feed(c, 1, 100, 1.1);
+        feed(c, 2, 100, 1.1);
+        assertThat(feed(c, 3, 55, 1.5).action()).as("+25% latency at 55% of the finished requests").isEqualTo(Action.SPARSER);
+    }
+
+    @Test
     @DisplayName("a SPARSER move is not rolled back for a rise in queue wait (a backlog draining), but is for a rise in the served part")
     void backlogIsNotAVerdict() {
         // e2e 1.2 s with 0.2 s queued before the move; after it e2e 1.5 s: 0.5 s queued (a backlog) or 0.2 s (a slower rung)
