@@ -103,7 +103,8 @@ public final class DeploymentControl {
         }
         metrics.expertUsage(telemetry.traffic().statistics().expertUsage());
         WindowSummary summary = summary(w);
-        maybeBuild(report, w.requests() > 0 && spec.violatedBy(summary));
+        boolean calm = rollout.hasPlan() && rollout.current().rung() == 0 && spec.headroomIn(summary);
+        maybeBuild(report, w.requests() > 0 && spec.violatedBy(summary), calm);
         if (!rollout.hasPlan()) {
             metrics.decision("hold");
             return;
@@ -172,12 +173,17 @@ public final class DeploymentControl {
     }
 
     /**
-     * Starts a build when there is no plan yet, the plan came from calibration text and live statistics
-     * now hold as many tokens as its calibration pass, or drift. A rebuild waits while the SLO is violated: it would change the ladder
-     * under the controller while it is moving along it (and, where the agent shares cores with serving,
-     * take them from a server that is already behind); drift that persists is confirmed again after.
+     * Starts a build when there is no plan yet, when drift is confirmed, or when the plan came from
+     * calibration text and live statistics now hold as many tokens as its calibration pass. A rebuild
+     * waits while the SLO is violated: it would change the ladder under the controller while it is
+     * moving along it (and, where the agent shares cores with serving, take them from a server that is
+     * already behind); drift that persists is confirmed again after. Replacing a calibration plan is
+     * not urgent, so it waits for a calm window: dense and with headroom. In the control bench it
+     * otherwise started as the load doubled and, sharing the two cores, held serving over its SLO.
+     *
+     * @param calm the last window ran dense with headroom
      */
-    private void maybeBuild(DriftReport report, boolean sloViolated) {
+    private void maybeBuild(DriftReport report, boolean sloViolated, boolean calm) {
         if (windowsUntilBuild > 0) {
             windowsUntilBuild--;
         }
@@ -189,7 +195,7 @@ public final class DeploymentControl {
         String reason = null;
         if (!rollout.hasPlan() && (enoughTraffic || worker.canBuildWithoutTraffic())) {
             reason = enoughTraffic ? "initial plan from live statistics" : "initial plan from the calibration text (no live statistics yet)";
-        } else if (rollout.hasPlan() && rollout.fromCalibration() && enoughTraffic && sampled >= worker.calibrationTokens()) {
+        } else if (rollout.hasPlan() && rollout.fromCalibration() && enoughTraffic && sampled >= worker.calibrationTokens() && calm) {
             // not before they hold as many tokens as the calibration pass: channel ranks from a few hundred tokens
             // are noise, and in the control bench such a plan's +7.5% rung kept 12% sparsity where the calibration plan's kept 30%
             reason = "live statistics replace the calibration text";

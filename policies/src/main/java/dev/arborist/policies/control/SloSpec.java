@@ -93,6 +93,11 @@ public record SloSpec(String deployment, Double ttftP95Seconds, Double itlP95Sec
         return new SloAssessment(this, window).verdict() == SloAssessment.Verdict.VIOLATED;
     }
 
+    /** Whether every targeted p95 of the window is below {@link #headroomFraction} of its target (false without data). */
+    public boolean headroomIn(WindowSummary window) {
+        return new SloAssessment(this, window).verdict() == SloAssessment.Verdict.HEADROOM;
+    }
+
     /** The largest perplexity ratio to dense a rung may have. */
     public double maxPerplexityRatio() {
         return 1 + qualityBudget;
