@@ -192,12 +192,17 @@ public final class DeploymentControl {
         }
         double sampled = telemetry.traffic().sampledTokens();
         boolean enoughTraffic = sampled >= minBuildTokens;
+        // Where there is calibration text, live statistics count only once they hold as many tokens as its pass: channel
+        // ranks from a few hundred tokens are noise (in the control bench such a plan's +7.5% rung kept 12% sparsity where
+        // the calibration plan's kept 30%).
+        boolean richerThanCalibration = enoughTraffic && sampled >= worker.calibrationTokens();
+        boolean fromLive = enoughTraffic;
         String reason = null;
-        if (!rollout.hasPlan() && (enoughTraffic || worker.canBuildWithoutTraffic())) {
-            reason = enoughTraffic ? "initial plan from live statistics" : "initial plan from the calibration text (no live statistics yet)";
-        } else if (rollout.hasPlan() && rollout.fromCalibration() && enoughTraffic && sampled >= worker.calibrationTokens() && calm) {
-            // not before they hold as many tokens as the calibration pass: channel ranks from a few hundred tokens
-            // are noise, and in the control bench such a plan's +7.5% rung kept 12% sparsity where the calibration plan's kept 30%
+        if (!rollout.hasPlan() && (richerThanCalibration || worker.canBuildWithoutTraffic())) {
+            fromLive = richerThanCalibration;
+            reason = fromLive ? "initial plan from live statistics" : "initial plan from the calibration text ("
+                    + (enoughTraffic ? "fewer live tokens than it holds" : "no live statistics yet") + ")";
+        } else if (rollout.hasPlan() && rollout.fromCalibration() && richerThanCalibration && calm) {
             reason = "live statistics replace the calibration text";
         } else if (rollout.hasPlan() && report != null && report.drifted() && enoughTraffic) {
             reason = String.format(Locale.ROOT, "drift: expert-usage JS %s bits, channel-norm shift %s over %d window(s)",
@@ -212,7 +217,7 @@ public final class DeploymentControl {
         }
         metrics.decision("rebuild");
         LOG.info("building a plan: {}", reason);
-        worker.submit(new BuildRequest(reason, enoughTraffic ? telemetry.traffic().statistics() : null,
+        worker.submit(new BuildRequest(reason, fromLive ? telemetry.traffic().statistics() : null,
                 telemetry.prompts().stream(rollout.eosId()), rollout.nextBuildDir()));
     }
 
