@@ -98,18 +98,9 @@ class ControllerRulesTest {
     @Test
     @DisplayName("a SPARSER move is not rolled back for a rise that came with a much busier window")
     void busierWindowIsNotAVerdict() {
-        Controller c = new Controller(E2E_1S, FIVE);
-        feed(c, 0, 100, 1.2);
-        feed(c, 1, 100, 1.1);
-        feed(c, 2, 100, 1.1);
-        ControlDecision busier = feed(c, 3, 130, 1.5); // +25% latency at +30% load
+        assertThat(verdictAt(130, 1.5).action()).as("+25% latency at +30% load").isEqualTo(Action.SPARSER);
 
-        assertThat(busier.action()).isEqualTo(Action.SPARSER);
-        Controller same = new Controller(E2E_1S, FIVE);
-        feed(same, 0, 100, 1.2);
-        feed(same, 1, 100, 1.1);
-        feed(same, 2, 100, 1.1);
-        ControlDecision worse = feed(same, 3, 105, 1.5);
+        ControlDecision worse = verdictAt(105, 1.5);
         assertThat(worse.action()).isEqualTo(Action.ROLLBACK);
         assertThat(worse.reason()).contains("e2e p95 rose from 1.20 s to 1.50 s (+25%, more than 10%)");
     }
@@ -117,11 +108,16 @@ class ControllerRulesTest {
     @Test
     @DisplayName("a SPARSER move is not rolled back for a rise that came with far fewer finished requests (a burst's late finishers)")
     void burstBacklogIsNotAVerdict() {
+        assertThat(verdictAt(55, 1.5).action()).as("+25% latency at 55% of the finished requests").isEqualTo(Action.SPARSER);
+    }
+
+    /** Moves rung 0 -> 1 on a violating window of 100 requests (1.2 s), waits out the cool-down, then returns the verdict window's decision. */
+    private static ControlDecision verdictAt(long requests, double e2e) {
         Controller c = new Controller(E2E_1S, FIVE);
         feed(c, 0, 100, 1.2);
         feed(c, 1, 100, 1.1);
         feed(c, 2, 100, 1.1);
-        assertThat(feed(c, 3, 55, 1.5).action()).as("+25% latency at 55% of the finished requests").isEqualTo(Action.SPARSER);
+        return feed(c, 3, requests, e2e);
     }
 
     @Test
