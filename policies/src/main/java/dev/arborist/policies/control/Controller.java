@@ -21,9 +21,9 @@ import java.util.Map;
  *     {@code headroom_fraction} of its target) or lies in the band between, which resets both streaks.
  * <li>The first evidence window after a move's cool-down is that move's verdict. A SPARSER move is
  *     undone when some p95 rose by more than {@value #WORSE_BY} (as a fraction) over the window it
- *     was based on while the finished-request rate stayed within {@value #SAME_LOAD} of it (a busier window,
- *     or one whose requests finish late in a burst, says nothing about the rung); a DENSER move is undone when the verdict window violates. The
- *     rung that backfired is barred for {@value #PENALTY_COOLDOWNS} cool-downs (at least that many
+ *     was based on while the finished-request rate stayed within {@value #SAME_LOAD} of it (a busier
+ *     window, or one whose requests finish late in a burst, says nothing about the rung); a DENSER move
+ *     is undone when the verdict window violates. The rung that backfired is barred for {@value #PENALTY_COOLDOWNS} cool-downs (at least that many
  *     windows when the cool-down is shorter than a window).
  * <li>No move within {@code cooldown} of the last one; windows inside it still count towards the streaks.
  * <li>{@code violation_windows} violating windows in a row: SPARSER, to the nearest rung whose
