@@ -7,6 +7,7 @@ import dev.arborist.policies.control.PolicyTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,8 +27,8 @@ final class DecisionTally {
     }
 
     /** Rebuilds the agent published because traffic drifted. */
-    static long driftRebuilds(String bootstrap, String deployment) {
-        return read(bootstrap, deployment).stream()
+    static long driftRebuilds(List<Decision> decisions) {
+        return decisions.stream()
                 .filter(d -> "agent".equals(d.replica()) && "rebuild".equals(d.action()) && d.planId() != null)
                 .filter(d -> d.reason() != null && d.reason().startsWith("drift"))
                 .count();
@@ -37,11 +38,11 @@ final class DecisionTally {
      * What the agent decided from {@code since} on, oldest first: its moves, rebuilds and policies, and the effects it
      * measured afterwards. Serving's swap records are left out; they are counted in the report already.
      */
-    static List<AuditEntry> audit(String bootstrap, String deployment, Instant since) {
-        return read(bootstrap, deployment).stream()
+    static List<AuditEntry> audit(List<Decision> decisions, Instant since) {
+        return decisions.stream()
                 .filter(d -> "agent".equals(d.replica()) && d.timestamp() != null && !Instant.parse(d.timestamp()).isBefore(since))
                 .map(d -> AuditEntry.of(d, since))
-                .sorted(java.util.Comparator.comparingDouble(AuditEntry::seconds))
+                .sorted(Comparator.comparingDouble(AuditEntry::seconds))
                 .toList();
     }
 

@@ -2,6 +2,7 @@ package dev.arborist.cli.demo;
 
 import dev.arborist.agent.Agent;
 import dev.arborist.agent.AgentConfig;
+import dev.arborist.events.Decision;
 import dev.arborist.events.EmbeddedKafka;
 import dev.arborist.model.io.FileTrees;
 import dev.arborist.policies.control.SloSpec;
@@ -136,12 +137,12 @@ public final class DemoRun implements AutoCloseable {
         // the served rung's quality is looked up in the ladder of the plan served at the end: a rebuilt
         // plan's rungs may differ slightly from the earlier plans' (same budgets, other statistics)
         List<Double> ratios = pin.levels().perplexityRatios();
+        List<Decision> decisions = DecisionTally.read(kafka.bootstrapServers(), DEPLOYMENT); // the audit log, read once
         DecisionTally.AnnouncedPolicy policy = DecisionTally.policy(kafka.bootstrapServers(), DEPLOYMENT);
         InputPolicyOutcome inputs = policy == null ? null
                 : InputPolicyOutcome.of(Duration.between(trafficStarted, policy.firstAt()).toMillis() / 1000.0, policy.table(), results);
         return report(timeline, results, sampler.totals(), baseRate, slo, timeline.meanPerplexityRatio(ratios),
-                DecisionTally.driftRebuilds(kafka.bootstrapServers(), DEPLOYMENT), inputs,
-                DecisionTally.audit(kafka.bootstrapServers(), DEPLOYMENT, trafficStarted));
+                DecisionTally.driftRebuilds(decisions), inputs, DecisionTally.audit(decisions, trafficStarted));
     }
 
     private ServingServer startServing(String bootstrap) throws Exception {

@@ -287,8 +287,9 @@ public final class Controller {
     /** Records a move towards sparser; if it undoes a recent denser move, says how much longer the next one waits. */
     private String backOff(Instant now, WindowSummary window) {
         DenserBackoff before = memory.backoff;
-        memory.backoff = before.afterSparser(now, recentSpan(window));
-        if (!before.undoneBy(now, recentSpan(window))) {
+        Duration recent = recentSpan(window);
+        memory.backoff = before.afterSparser(now, recent);
+        if (!before.undoneBy(now, recent)) {
             return "";
         }
         return "; it undoes the denser move of " + secondsSince(before.lastDenserAt(), now) + " ago, so the next denser move needs "
