@@ -28,7 +28,8 @@ class ScenarioTest {
     @DisplayName("load step: offered load doubles, p95 breaks the SLO, the agent moves sparser within budget and p95 settles under"
             + " the SLO within a few windows; when the load drops it returns towards dense; no rebuild for drift, as only the load changed")
     void loadStep() throws Exception {
-        // 60 s after the drop: a rung whose denser move backfired under the doubled load stays barred for 10 cool-downs (60 s)
+        // 60 s after the drop: bars and back-off from denser moves that failed under the doubled load lift at half that
+        // load, so the spec's three headroom windows per rung and a window or two of backlog must fit in it
         DemoReport report = run(Scenario.LOAD_STEP, Duration.ofSeconds(240), agent -> { });
         double step = report.durationSeconds() * 0.25;
         double drop = report.durationSeconds() * 0.75;

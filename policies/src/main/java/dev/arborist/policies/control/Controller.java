@@ -24,7 +24,9 @@ import java.util.Map;
  *     was based on while the finished-request rate stayed within {@value #SAME_LOAD} of it (a busier
  *     window, or one whose requests finish late in a burst, says nothing about the rung); a DENSER move
  *     is undone when the verdict window violates. The rung that backfired is barred for {@value #PENALTY_COOLDOWNS} cool-downs (at least that many
- *     windows when the cool-down is shorter than a window).
+ *     windows when the cool-down is shorter than a window). A denser move fails at its load: its bar
+ *     lifts early once the latest {@code headroom_windows} headroom windows peak {@value #LIGHTER_LOAD}
+ *     (as a fraction) or more below the request rate it was made at (the peak of its own).
  * <li>No move within {@code cooldown} of the last one; windows inside it still count towards the streaks.
  * <li>{@code violation_windows} violating windows in a row: SPARSER, to the nearest rung whose
  *     decode speed-up is expected to bring the worst p95 to the middle of the band between headroom
@@ -37,7 +39,7 @@ import java.util.Map;
  *     rungs cannot carry it straight over the target and back. Under bursty load the calm between
  *     bursts is headroom too: a denser move that a sparser one undoes within the bar's span doubles
  *     the streak the next denser move needs, and a denser move that stands that long halves it
- *     again ({@link DenserBackoff}).
+ *     again ({@link DenserBackoff}); a streak at lighter load, as for the bar, needs only the spec's.
  * </ol>
  * Latency at another rung is estimated as p95 x speedup(current) / speedup(other). Not thread-safe:
  * one owner feeds it windows.
@@ -49,6 +51,11 @@ public final class Controller {
     public static final double SAME_LOAD = 0.10;
     /** How long a rung that backfired stays barred, in cool-downs. */
     public static final int PENALTY_COOLDOWNS = 10;
+    /**
+     * Headroom whose request rate peaks at least this fraction below the one a failed denser move
+     * was made at runs at another load: that failure neither bars nor backs off the next denser move.
+     */
+    public static final double LIGHTER_LOAD = 0.25;
 
     private final SloSpec spec;
     private final ControllerMemory memory;
@@ -97,7 +104,7 @@ public final class Controller {
         if (slo.verdict() == SloAssessment.Verdict.NO_DATA) {
             return hold(slo.describe() + ": not evidence", observed);
         }
-        memory.count(slo.verdict());
+        memory.count(slo.verdict(), window.requestRate(), spec.headroomWindows());
         memory.dropPenaltiesEndedBy(now);
         memory.backoff = memory.backoff.settled(now, recentSpan(window));
         boolean coolingDown = memory.lastMoveAt != null && now.isBefore(memory.lastMoveAt.plus(spec.cooldown()));
@@ -219,7 +226,8 @@ public final class Controller {
         }
         int tried = memory.currentRung;
         Instant until = now.plus(recentSpan(window));
-        memory.penalties.put(tried, until);
+        // a denser move fails at its load; a sparser one because the rung is slower, whatever the load
+        memory.penalties.put(tried, before > tried ? new Bar(until, memory.backoff.lastDenserLoad()) : Bar.until(until));
         String reason = "after the move from rung " + before + " to " + tried + ", " + backfired + "; back to rung " + before
                 + ", rung " + tried + " barred until " + until;
         if (before > tried) {
@@ -267,8 +275,9 @@ public final class Controller {
             return hold(streak + ", but on rung " + to + " the tightest p95 is expected at " + percent(expected)
                     + " of its target, above the " + percent(aim) + " a denser move may aim for", observed);
         }
-        String reason = streak + "; rung " + from + " -> " + to + ", tightest p95 expected at " + percent(expected) + " of its target";
-        memory.backoff = memory.backoff.afterDenser(now);
+        String reason = streak + "; rung " + from + " -> " + to + ", tightest p95 expected at " + percent(expected) + " of its target"
+                + lighterLoadNote(to, now);
+        memory.backoff = memory.backoff.afterDenser(now, memory.recentHeadroomPeak());
         return move(Action.DENSER, to, now, window, reason, observed, expectations(from, to));
     }
 
@@ -281,7 +290,29 @@ public final class Controller {
     }
 
     private int headroomWindowsNeeded() {
-        return memory.backoff.headroomWindows(spec.headroomWindows());
+        return memory.backoff.headroomWindows(spec.headroomWindows(), memory.recentHeadroomPeak());
+    }
+
+    /**
+     * Whether headroom windows peaking at {@code recentPeak} requests/s run clearly lighter than
+     * {@code load} (false if either is unknown). Loads are compared as the peak of the spec's
+     * headroom streak's worth of latest windows: those a denser move is based on.
+     */
+    static boolean lighterLoad(double recentPeak, double load) {
+        return recentPeak > 0 && load > 0 && recentPeak < load * (1 - LIGHTER_LOAD);
+    }
+
+    /** Says so when a denser move to {@code to} goes ahead only because the load fell since the last one failed. */
+    private String lighterLoadNote(int to, Instant now) {
+        Bar bar = memory.penalties.get(to);
+        boolean barLifted = bar != null && bar.until().isAfter(now);
+        double peak = memory.recentHeadroomPeak();
+        if (!barLifted && !memory.backoff.waivedAt(peak)) {
+            return "";
+        }
+        double load = barLifted ? bar.load() : memory.backoff.load();
+        return String.format(Locale.ROOT, "; the load (peak %.1f/s) is under %.0f%% of the %.1f/s the failed denser move was made at,"
+                + " so its %s does not apply", peak, (1 - LIGHTER_LOAD) * 100, load, barLifted ? "bar" : "back-off");
     }
 
     /** Records a move towards sparser; if it undoes a recent denser move, says how much longer the next one waits. */

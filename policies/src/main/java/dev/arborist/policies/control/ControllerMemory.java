@@ -1,6 +1,8 @@
 package dev.arborist.policies.control;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.TreeMap;
 
 /** The mutable side of a {@link Controller}: streaks, the last move, bars, the quality cap and the denser back-off. */
@@ -9,9 +11,10 @@ final class ControllerMemory {
     Instant lastMoveAt;
     int violationStreak;
     int headroomStreak;
+    final ArrayDeque<Double> recentHeadroomRates; // request rates of the streak's latest windows, as many as the spec's streak
     Integer rungBeforeMove; // with moveBasis: the last move, while it awaits its verdict
     WindowSummary moveBasis;
-    final TreeMap<Integer, Instant> penalties; // rung -> barred until
+    final TreeMap<Integer, Bar> penalties; // rung -> its bar
     Integer qualityCap;
     DenserBackoff backoff;
 
@@ -20,6 +23,7 @@ final class ControllerMemory {
         lastMoveAt = s.lastMoveAt();
         violationStreak = s.violationStreak();
         headroomStreak = s.headroomStreak();
+        recentHeadroomRates = new ArrayDeque<>(s.recentHeadroomRates());
         rungBeforeMove = s.rungBeforeMove();
         moveBasis = s.moveBasis();
         penalties = new TreeMap<>(s.penalties());
@@ -28,17 +32,32 @@ final class ControllerMemory {
     }
 
     ControllerState snapshot() {
-        return new ControllerState(currentRung, lastMoveAt, violationStreak, headroomStreak, rungBeforeMove, moveBasis, penalties, qualityCap, backoff);
+        return new ControllerState(currentRung, lastMoveAt, violationStreak, headroomStreak, List.copyOf(recentHeadroomRates), rungBeforeMove, moveBasis, penalties,
+                qualityCap, backoff);
     }
 
     /** One evidence window: a violation or headroom extends its streak and ends the other; the band ends both. */
-    void count(SloAssessment.Verdict verdict) {
+    void count(SloAssessment.Verdict verdict, double requestRate, int keepRates) {
         violationStreak = verdict == SloAssessment.Verdict.VIOLATED ? violationStreak + 1 : 0;
-        headroomStreak = verdict == SloAssessment.Verdict.HEADROOM ? headroomStreak + 1 : 0;
+        boolean headroom = verdict == SloAssessment.Verdict.HEADROOM;
+        headroomStreak = headroom ? headroomStreak + 1 : 0;
+        if (!headroom) {
+            recentHeadroomRates.clear();
+            return;
+        }
+        recentHeadroomRates.addLast(requestRate);
+        while (recentHeadroomRates.size() > keepRates) {
+            recentHeadroomRates.removeFirst();
+        }
+    }
+
+    /** The load the latest headroom windows ran at: their peak request rate, 0 without a streak. */
+    double recentHeadroomPeak() {
+        return recentHeadroomRates.stream().mapToDouble(Double::doubleValue).max().orElse(0);
     }
 
     void dropPenaltiesEndedBy(Instant now) {
-        penalties.values().removeIf(until -> !until.isAfter(now));
+        penalties.values().removeIf(bar -> !bar.until().isAfter(now));
     }
 
     void verdictGiven() {
@@ -50,17 +69,21 @@ final class ControllerMemory {
     void moved(int to, Instant now, Integer before, WindowSummary basis) {
         currentRung = to;
         lastMoveAt = now;
-        violationStreak = 0;
-        headroomStreak = 0;
+        resetStreaks();
         rungBeforeMove = before;
         moveBasis = basis;
     }
 
     void forgetStreaks(int rung) {
         currentRung = rung;
+        resetStreaks();
+        verdictGiven();
+    }
+
+    private void resetStreaks() {
         violationStreak = 0;
         headroomStreak = 0;
-        verdictGiven();
+        recentHeadroomRates.clear();
     }
 
     void forgetLadder(int rung) {
@@ -78,9 +101,9 @@ final class ControllerMemory {
         if (qualityCap != null && rung > qualityCap) {
             return "rung " + rung + " is beyond rung " + qualityCap + ", the sparsest allowed since a failed quality check";
         }
-        Instant until = penalties.get(rung);
-        if (until != null && until.isAfter(now)) {
-            return "rung " + rung + " is barred until " + until + " after a rollback";
+        Bar bar = penalties.get(rung);
+        if (bar != null && bar.holdsAt(now, recentHeadroomPeak())) {
+            return "rung " + rung + " is barred until " + bar.until() + " after a rollback";
         }
         return null;
     }

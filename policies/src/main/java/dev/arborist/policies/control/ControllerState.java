@@ -2,6 +2,7 @@ package dev.arborist.policies.control;
 
 import java.time.Instant;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -12,14 +13,15 @@ import java.util.TreeMap;
  * @param lastMoveAt when it last changed rung, or null if it never has
  * @param violationStreak consecutive evidence windows that violated the SLO
  * @param headroomStreak consecutive evidence windows with headroom
+ * @param recentHeadroomRates request rates of the streak's latest windows, oldest first (at most the spec's streak of them)
  * @param rungBeforeMove the rung left by the last move while that move awaits its verdict, else null
  * @param moveBasis the window the move awaiting its verdict was based on, else null
- * @param penalties rung -> until when moving to it is barred (set by rollbacks); kept sorted by rung
+ * @param penalties rung -> its bar (set by rollbacks); kept sorted by rung
  * @param qualityCap the sparsest rung allowed after a failed quality check, until the ladder is rebuilt; null for none
  * @param backoff how much longer than the spec's streak the headroom before a denser move must be (null reads as none)
  */
-public record ControllerState(int currentRung, Instant lastMoveAt, int violationStreak, int headroomStreak,
-                              Integer rungBeforeMove, WindowSummary moveBasis, Map<Integer, Instant> penalties,
+public record ControllerState(int currentRung, Instant lastMoveAt, int violationStreak, int headroomStreak, List<Double> recentHeadroomRates,
+                              Integer rungBeforeMove, WindowSummary moveBasis, Map<Integer, Bar> penalties,
                               Integer qualityCap, DenserBackoff backoff) {
     public static final String SCHEMA = "arborist.controller-state.v1";
 
@@ -27,6 +29,11 @@ public record ControllerState(int currentRung, Instant lastMoveAt, int violation
         if (currentRung < 0 || violationStreak < 0 || headroomStreak < 0) {
             throw new IllegalArgumentException("rung and streaks must be non-negative, got rung " + currentRung
                     + ", streaks " + violationStreak + "/" + headroomStreak);
+        }
+        recentHeadroomRates = recentHeadroomRates == null ? List.of() : List.copyOf(recentHeadroomRates);
+        if (recentHeadroomRates.size() > headroomStreak || recentHeadroomRates.stream().anyMatch(r -> !(r >= 0 && Double.isFinite(r)))) {
+            throw new IllegalArgumentException("recent headroom rates must be at most one non-negative rate per streak window, got "
+                    + recentHeadroomRates + " for a streak of " + headroomStreak);
         }
         if ((rungBeforeMove == null) != (moveBasis == null) || (rungBeforeMove != null && lastMoveAt == null)) {
             throw new IllegalArgumentException("a move awaiting its verdict needs its previous rung, its basis window and its time");
@@ -40,7 +47,7 @@ public record ControllerState(int currentRung, Instant lastMoveAt, int violation
 
     /** A controller that has not moved yet, starting on {@code rung}. */
     public static ControllerState startingAt(int rung) {
-        return new ControllerState(rung, null, 0, 0, null, null, new TreeMap<>(), null, DenserBackoff.NONE);
+        return new ControllerState(rung, null, 0, 0, List.of(), null, null, new TreeMap<>(), null, DenserBackoff.NONE);
     }
 
     public String toJson() {

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,14 +29,17 @@ final class ControllerStateJson {
         o.put("last_move_at", s.lastMoveAt() == null ? null : s.lastMoveAt().toString());
         o.put("violation_streak", s.violationStreak());
         o.put("headroom_streak", s.headroomStreak());
+        s.recentHeadroomRates().forEach(o.putArray("recent_headroom_rates")::add);
         o.put("rung_before_move", s.rungBeforeMove());
         o.set("move_basis", s.moveBasis() == null ? null : window(s.moveBasis()));
         ObjectNode p = o.putObject("penalties");
-        s.penalties().forEach((rung, until) -> p.put(rung.toString(), until.toString()));
+        s.penalties().forEach((rung, bar) -> p.putObject(rung.toString()).put("until", bar.until().toString()).put("load", bar.load()));
         o.put("quality_cap", s.qualityCap());
         ObjectNode b = o.putObject("denser_backoff");
         b.put("level", s.backoff().level());
+        b.put("load", s.backoff().load());
         b.put("last_denser_at", s.backoff().lastDenserAt() == null ? null : s.backoff().lastDenserAt().toString());
+        b.put("last_denser_load", s.backoff().lastDenserLoad());
         return o.toString();
     }
 
@@ -44,13 +49,14 @@ final class ControllerStateJson {
             if (o == null || !ControllerState.SCHEMA.equals(o.path("schema").asText())) {
                 throw new IllegalArgumentException("not a controller snapshot (schema " + ControllerState.SCHEMA + ")");
             }
-            TreeMap<Integer, Instant> penalties = new TreeMap<>();
+            TreeMap<Integer, Bar> penalties = new TreeMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = o.path("penalties").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                penalties.put(Integer.parseInt(e.getKey()), Instant.parse(e.getValue().asText()));
+                penalties.put(Integer.parseInt(e.getKey()), bar(e.getValue()));
             }
             return new ControllerState(o.get("current_rung").asInt(), instant(o.get("last_move_at")),
-                    o.get("violation_streak").asInt(), o.get("headroom_streak").asInt(), integer(o.get("rung_before_move")),
+                    o.get("violation_streak").asInt(), o.get("headroom_streak").asInt(), rates(o.path("recent_headroom_rates")),
+                    integer(o.get("rung_before_move")),
                     o.hasNonNull("move_basis") ? window(o.get("move_basis")) : null, penalties, integer(o.get("quality_cap")),
                     backoff(o.get("denser_backoff")));
         } catch (JsonProcessingException | NullPointerException | NumberFormatException | DateTimeParseException e) {
@@ -58,9 +64,24 @@ final class ControllerStateJson {
         }
     }
 
-    /** Absent in snapshots written before the back-off existed: those resume without one. */
+    /**
+     * Snapshots written before loads were kept hold a bar as its end alone, and no back-off or peak
+     * rates at all: they resume with bars only time lifts and without a back-off.
+     */
+    private static Bar bar(JsonNode n) {
+        return n.isTextual() ? Bar.until(Instant.parse(n.asText())) : new Bar(Instant.parse(n.get("until").asText()), n.path("load").asDouble(0));
+    }
+
     private static DenserBackoff backoff(JsonNode n) {
-        return n == null || n.isNull() ? DenserBackoff.NONE : new DenserBackoff(n.get("level").asInt(), instant(n.get("last_denser_at")));
+        return n == null || n.isNull() ? DenserBackoff.NONE
+                : new DenserBackoff(n.get("level").asInt(), n.path("load").asDouble(0), instant(n.get("last_denser_at")),
+                        n.path("last_denser_load").asDouble(0));
+    }
+
+    private static List<Double> rates(JsonNode n) {
+        List<Double> rates = new ArrayList<>();
+        n.forEach(r -> rates.add(r.asDouble()));
+        return rates;
     }
 
     private static ObjectNode window(WindowSummary w) {

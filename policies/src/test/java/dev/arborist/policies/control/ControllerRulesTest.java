@@ -199,7 +199,61 @@ class ControllerRulesTest {
         }
         assertThat(resumed.state().backoff().level()).as("290 s after the denser move").isEqualTo(1);
         feed(resumed, 42, 100, 0.8);
-        assertThat(resumed.state().backoff()).as("300 s after it: it stood").isEqualTo(DenserBackoff.NONE);
+        assertThat(resumed.state().backoff().level()).as("300 s after it: it stood").isZero();
+    }
+
+    @Test
+    @DisplayName("a denser move fails at its load: once headroom runs a quarter lighter, its bar lifts and its back-off is"
+            + " waived, while a fifth lighter is still the same load")
+    void lighterLoadLiftsBarAndBackoff() {
+        Controller c = new Controller(E2E_1S, FIVE, ControllerState.startingAt(1));
+        for (int i = 0; i < 3; i++) {
+            feed(c, i, 100, 0.4); // denser at 10 req/s
+        }
+        feed(c, 3, 100, 0.9);
+        feed(c, 4, 100, 0.9);
+        assertThat(feed(c, 5, 100, 1.2).action()).isEqualTo(Action.ROLLBACK);
+        assertThat(c.state().penalties().get(0).load()).isEqualTo(10.0);
+        assertThat(c.state().backoff().load()).isEqualTo(10.0);
+
+        for (int i = 6; i < 11; i++) {
+            assertThat(feed(c, i, 80, 0.3).reason()).as("8 req/s").contains("of 6 window(s) needed");
+        }
+        assertThat(feed(c, 11, 80, 0.3).reason()).contains("rung 0 is barred until");
+        feed(c, 12, 70, 0.3);
+        assertThat(feed(c, 13, 70, 0.3).action()).as("the latest three windows peak at 8 req/s").isEqualTo(Action.HOLD);
+        ControllerState snapshot = ControllerState.fromJson(c.state().toJson());
+        assertThat(snapshot).isEqualTo(c.state());
+        ControlDecision lighter = feed(new Controller(E2E_1S, FIVE, snapshot), 14, 70, 0.3);
+
+        assertThat(lighter.action()).isEqualTo(Action.DENSER);
+        assertThat(lighter.reason()).contains("the load (peak 7.0/s) is under 75% of the 10.0/s the failed denser move was made at,"
+                + " so its bar does not apply");
+    }
+
+    @Test
+    @DisplayName("a back-off from flaps at one load is waived after a load drop, and stays waived for the next denser move")
+    void backoffWaivedAfterALoadDrop() {
+        Controller c = new Controller(E2E_1S, FIVE, ControllerState.startingAt(2));
+        for (int i = 0; i < 3; i++) {
+            feed(c, i, 100, 0.4);
+        }
+        feed(c, 3, 100, 0.8);
+        feed(c, 4, 100, 0.8);
+        feed(c, 5, 100, 0.8);
+        assertThat(feed(c, 6, 100, 1.2).reason()).contains("so the next denser move needs 6 headroom windows");
+        assertThat(c.currentRung()).isEqualTo(2);
+
+        feed(c, 7, 100, 0.3); // the load halves in the middle of a headroom streak
+        feed(c, 8, 50, 0.2);
+        feed(c, 9, 50, 0.2);
+        ControlDecision first = feed(c, 10, 50, 0.2);
+        assertThat(first.action()).isEqualTo(Action.DENSER);
+        assertThat(first.reason()).contains("so its back-off does not apply");
+        for (int i = 11; i < 13; i++) {
+            feed(c, i, 50, 0.2);
+        }
+        assertThat(feed(c, 13, 50, 0.2).toRung()).as("rung 1 -> 0 after the spec's three windows").isZero();
     }
 
     @Test
@@ -211,6 +265,23 @@ class ControllerRulesTest {
         assertThat(state.currentRung()).isEqualTo(2);
         assertThat(state.headroomStreak()).isEqualTo(1);
         assertThat(state.backoff()).isEqualTo(DenserBackoff.NONE);
+        assertThat(state.recentHeadroomRates()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a snapshot written before bars kept their load resumes with bars only time lifts")
+    void snapshotWithBareBars() {
+        String old = "{\"schema\":\"arborist.controller-state.v1\",\"current_rung\":1,\"last_move_at\":null,\"violation_streak\":0,"
+                + "\"headroom_streak\":0,\"rung_before_move\":null,\"move_basis\":null,\"penalties\":{\"0\":\"2025-01-01T00:10:00Z\"},"
+                + "\"quality_cap\":null,\"denser_backoff\":{\"level\":1,\"last_denser_at\":null}}";
+        ControllerState state = ControllerState.fromJson(old);
+        assertThat(state.penalties()).containsEntry(0, Bar.until(Instant.parse("2025-01-01T00:10:00Z")));
+        assertThat(state.backoff()).isEqualTo(new DenserBackoff(1, 0, null, 0));
+        Controller c = new Controller(E2E_1S, FIVE, state);
+        for (int i = 0; i < 5; i++) {
+            feed(c, i, 10, 0.3);
+        }
+        assertThat(feed(c, 5, 10, 0.3).reason()).as("however light the load").contains("rung 0 is barred until");
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arborist.policies.control.Simulation.Step;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,29 @@ class ControllerSimulationTest {
         List<Step> calm = steps.subList(320, 420);
         assertThat(Simulation.moves(calm)).extracting(s -> s.decision().action()).containsOnly(Action.DENSER);
         assertThat(c.currentRung()).as("18 req/s needs no more than rung 1").isLessThanOrEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {81, 82, 83})
+    @DisplayName("bursty load, then the load halves: the back-off the bursts built up does not slow the return to dense")
+    void loadDropAfterBurstsReturnsAtTheSpecsPace(long seed) {
+        Controller c = new Controller(E2E_1S, FIVE);
+        LatencyPlant plant = LatencyPlant.honest(FIVE, 0.04, seed);
+        double[] loads = new double[200];
+        for (int i = 0; i < loads.length; i++) {
+            loads[i] = i >= 160 ? 9 : i % 8 >= 6 ? 26 : 18; // the bursts of burstsDoNotDriveOscillation, then half the calm load
+        }
+        Simulation.run(c, plant, Arrays.copyOf(loads, 160));
+        assertThat(c.state().backoff().level()).as("back-off level when the load drops").isPositive();
+        int rungAtDrop = c.currentRung();
+        assertThat(rungAtDrop).isPositive();
+
+        List<Step> afterDrop = Simulation.run(c, plant, loads, 160);
+        assertThat(Simulation.moves(afterDrop)).extracting(s -> s.decision().action()).containsOnly(Action.DENSER);
+        int denseAgain = afterDrop.stream().filter(s -> s.decision().toRung() == 0).findFirst().orElseThrow().index();
+        assertThat(denseAgain - 160).as("windows to get back to dense: the spec's 3 headroom windows per rung (the cool-down lies inside them)")
+                .isLessThanOrEqualTo(3 * rungAtDrop);
+        assertThat(afterDrop).allSatisfy(s -> assertThat(s.window().e2eP95()).isLessThan(1.0));
     }
 
     @Test
