@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param windowStart ISO-8601 instant
  * @param windowEnd ISO-8601 instant
- * @param sampleEvery one step in this many was instrumented
+ * @param sampleEvery one step in this many was instrumented at the full rung (fewer at a sparse rung: {@code steps} and
+ *     {@code sampledSteps} give the share)
  * @param expertsPerToken top-k of the MoE layers; null for a dense model
  * @param planId the plan whose unit order the arrays follow: an elastic plan permutes experts, FFN
  *     channels and KV groups, and the agent maps them back to the dense base order; null for the

@@ -53,6 +53,12 @@ final class RungSelector {
         return state.get().baseRung();
     }
 
+    /** The rung of requests no table entry sends sparser: the pin, else the base rung. */
+    int defaultRung() {
+        State s = state.get();
+        return s.pinned() != null ? s.pinned() : s.baseRung();
+    }
+
     int rungs() {
         return rungs;
     }

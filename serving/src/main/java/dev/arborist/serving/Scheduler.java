@@ -275,7 +275,8 @@ final class Scheduler {
         ModelVersion current = versions.current();
         int measuredTokens = running.stream().filter(s -> s.version() == current).mapToInt(s -> s.feed().length).sum();
         Instrumentation instrumentation = stats == null ? Instrumentation.OFF
-                : stats.forStep(step.model.model(), measuredTokens, current.elastic() == null ? null : current.id());
+                : stats.forStep(step.model.model(), measuredTokens, current.elastic() == null ? null : current.id(),
+                        current.elastic() != null && current.elastic().selector().defaultRung() > StepGroups.FULL);
         Map<StepGroups.Group, List<Sequence>> groups = StepGroups.of(running, instrumentation.active() ? current : null);
         List<Sequence> still = new ArrayList<>(running.size());
         groups.forEach((group, batch) -> still.addAll(runStep(step.decoder, group, batch,

@@ -73,6 +73,11 @@ final class Sequence {
         return rung;
     }
 
+    /** The coming step runs this sequence at {@code rung}: denser than it chose when a step mate asked for more. */
+    void ranAt(int rung) {
+        this.rung = rung;
+    }
+
     /** The generated tokens so far (the end-of-sequence token is not one of them). */
     int[] completion() {
         return Arrays.copyOf(tokens, generated);

@@ -9,9 +9,12 @@ import java.util.Map;
 /**
  * Splits one scheduler step's sequences into forwards. Rows of one forward must run the same
  * weights at the same level, and are padded to the longest, so a prompt among one-token decode
- * rows would make every row pay for the prompt's length: one forward per (version, rung, phase).
- * Each sequence's rung is chosen afresh here, so a rung move reaches running sequences at their
- * next step (safe: every rung of a version shares its KV cache).
+ * rows would make every row pay for the prompt's length: one forward per (version, phase). Rows of
+ * one version whose rungs differ share that forward at the densest rung any of them asks for: on
+ * this hardware a second forward costs more than the sparser rows save (BENCHMARKS.md, "Mixed
+ * rungs in one step"), and a row run denser than its class asks only gains quality. Each
+ * sequence's rung is chosen afresh here, so a rung move reaches running sequences at their next
+ * step (safe: every rung of a version shares its KV cache).
  */
 final class StepGroups {
     /**
@@ -29,18 +32,28 @@ final class StepGroups {
         }
     }
 
+    private record Phase(ModelVersion version, boolean prefill) {}
+
     /**
      * @param measured the version whose rows feed the activation statistics this step, or null:
      *     its rows run at full width whatever their rung (see {@link Scheduler}), so the sketch
      *     sees every expert and channel, including those a sparse rung trims
      */
     static Map<Group, List<Sequence>> of(List<Sequence> running, ModelVersion measured) {
-        Map<Group, List<Sequence>> groups = new LinkedHashMap<>();
+        Map<Phase, List<Sequence>> phases = new LinkedHashMap<>();
+        Map<Phase, Integer> densest = new LinkedHashMap<>();
         for (Sequence s : running) {
-            int rung = s.chooseRung();
-            int runAt = s.version() == measured && rung != ModelVersion.NO_RUNG ? FULL : rung;
-            groups.computeIfAbsent(new Group(s.version(), runAt, s.feed().length > 1), g -> new ArrayList<>()).add(s);
+            Phase phase = new Phase(s.version(), s.feed().length > 1);
+            phases.computeIfAbsent(phase, p -> new ArrayList<>()).add(s);
+            densest.merge(phase, s.chooseRung(), Math::min);
         }
+        Map<Group, List<Sequence>> groups = new LinkedHashMap<>();
+        phases.forEach((phase, rows) -> {
+            int rung = densest.get(phase);
+            rows.forEach(s -> s.ranAt(rung));
+            int runAt = phase.version() == measured && rung != ModelVersion.NO_RUNG ? FULL : rung;
+            groups.put(new Group(phase.version(), runAt, phase.prefill()), rows);
+        });
         return groups;
     }
 }

@@ -151,44 +151,63 @@ class ElasticServingTest {
 
     @Test
     @Order(4)
-    @DisplayName("requests of three rungs admitted in one batch window each answer what they answer alone at their rung")
-    void mixedLevelsInOneWindow() throws Exception {
-        List<JsonObject> requests = new ArrayList<>();
-        List<String> alone = new ArrayList<>();
+    @DisplayName("requests whose classes ask for different rungs share one forward at the densest of them and answer what they"
+            + " answer alone there; requests that all ask for a sparser rung run at it")
+    void mixedRungsShareAForward() throws Exception {
+        List<List<String>> alone = new ArrayList<>(); // per rung, per prompt
         Map<PolicyTable.Features, PolicyTable.Entry> entries = new LinkedHashMap<>(); // both prompts may share features
         for (int rung = 0; rung < 3; rung++) {
             assertThat(Http.await(setLevels(new JsonObject().put("rung", rung))).statusCode()).isEqualTo(200);
+            List<String> answers = new ArrayList<>();
             for (String prompt : PROMPTS) {
-                JsonObject request = Http.completion(prompt, 8).put("ignore_eos", true).put("slo_class", "tier_" + rung);
-                requests.add(request);
-                alone.add(text(Http.await(http.post("/v1/completions", request))));
+                answers.add(text(Http.await(http.post("/v1/completions", request(prompt, rung)))));
                 int[] tokens = tokenizer.encode(prompt);
                 PolicyTable.Entry e = new PolicyTable.Entry("tier_" + rung, PolicyTable.lengthBucket(tokens.length), signature.of(tokens), rung, 1, 0, null);
                 entries.putIfAbsent(e.features(), e);
             }
+            alone.add(answers);
         }
         for (int p = 0; p < PROMPTS.length; p++) {
-            assertThat(List.of(alone.get(p), alone.get(PROMPTS.length + p), alone.get(2 * PROMPTS.length + p)))
+            assertThat(List.of(alone.get(0).get(p), alone.get(1).get(p), alone.get(2).get(p)))
                     .as("the rungs answer the same prompt differently, so a mix-up would show").doesNotHaveDuplicates();
         }
         JsonObject table = new JsonObject(new PolicyTable(0, List.copyOf(entries.values())).toJson());
         assertThat(Http.await(setLevels(new JsonObject().putNull("rung").put("policy", table))).statusCode()).isEqualTo(200);
 
-        // Hold the model thread in the listener of a first request while the others queue up, so one
-        // admission takes them all into the same batch.
+        List<JsonObject> mixed = new ArrayList<>();
+        for (String prompt : PROMPTS) {
+            mixed.add(request(prompt, 1));
+            mixed.add(request(prompt, 2));
+        }
+        assertThat(together(mixed)).as("rungs 1 and 2 in one batch run at rung 1")
+                .containsExactly(alone.get(1).get(0), alone.get(1).get(0), alone.get(1).get(1), alone.get(1).get(1));
+        http.awaitMetrics("arborist_level_requests_total{rung=\"1\"} 6.0", "arborist_level_requests_total{rung=\"2\"} 3.0");
+
+        assertThat(together(List.of(request(PROMPTS[0], 2), request(PROMPTS[1], 2)))).as("a batch of rung-2 requests runs at rung 2")
+                .containsExactlyElementsOf(alone.get(2));
+        http.awaitMetrics("arborist_level_requests_total{rung=\"2\"} 5.0");
+    }
+
+    private static JsonObject request(String prompt, int tier) {
+        return Http.completion(prompt, 8).put("ignore_eos", true).put("slo_class", "tier_" + tier);
+    }
+
+    /**
+     * Sends the requests while the model thread is held in the listener of a first one, so one
+     * admission takes them all into the same batch. @return their answers, in order
+     */
+    private static List<String> together(List<JsonObject> requests) throws Exception {
         gate.arm();
         assertThat(Http.await(http.post("/v1/completions", Http.completion("the", 1))).statusCode()).isEqualTo(200);
         assertThat(gate.holding.await(30, TimeUnit.SECONDS)).isTrue();
-        List<Future<HttpResponse<Buffer>>> mixed = requests.stream().map(r -> http.post("/v1/completions", r)).toList();
+        List<Future<HttpResponse<Buffer>>> sent = requests.stream().map(r -> http.post("/v1/completions", r)).toList();
         http.awaitMetrics("arborist_requests_waiting " + requests.size() + ".0");
         gate.release();
-
-        List<String> together = new ArrayList<>();
-        for (Future<HttpResponse<Buffer>> f : mixed) {
-            together.add(text(Http.await(f)));
+        List<String> answers = new ArrayList<>();
+        for (Future<HttpResponse<Buffer>> f : sent) {
+            answers.add(text(Http.await(f)));
         }
-        assertThat(together).containsExactlyElementsOf(alone);
-        http.awaitMetrics("arborist_level_requests_total{rung=\"1\"} 4.0", "arborist_level_requests_total{rung=\"2\"} 5.0");
+        return answers;
     }
 
     @Test

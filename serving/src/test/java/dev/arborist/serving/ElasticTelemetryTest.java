@@ -73,7 +73,7 @@ class ElasticTelemetryTest {
                 KafkaFixtures.Decisions decisions = new KafkaFixtures.Decisions(kafka.bootstrapServers())) {
             KafkaFixtures.createTopics(kafka.bootstrapServers());
             TelemetryConfig telemetry = new TelemetryConfig(kafka.bootstrapServers(), DEPLOYMENT, "replica-a", 100)
-                    .withStats(1, Duration.ofMillis(300)).withShadowEvery(1);
+                    .withStats(1, Duration.ofMillis(300)).withSparseSampleEvery(1).withShadowEvery(1);
             ServingServer server = Http.await(ServingServer.start(vertx, ServingConfig.of(model).withPort(0).withTelemetry(telemetry), List.of()));
             Http.await(server.ready());
             Http http = new Http(vertx, server.port());

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
 /**
  * Periodic {@code arborist.stats.v1} sketches from sampled decode steps. The model thread asks
  * {@link #forStep} before each step: one step in {@code sampleEvery} gets an
- * {@link ActivationStatistics}, the others run uninstrumented. After each step (and while idle)
+ * {@link ActivationStatistics}, the others run uninstrumented; while serving runs a sparse rung, one
+ * in {@code sparseSampleEvery}: there a sampled step costs the full width on top of the instrumentation. After each step (and while idle)
  * {@link #tick} closes the window once {@code interval} has passed: it turns the statistics into
  * one event, hands it to {@code sink} (which must not block) and starts a new window. Only the
  * model thread calls it. Of the channel statistics only FFN_OUT (down-projection inputs) and
@@ -58,9 +59,10 @@ public final class StatsWindow implements AutoCloseable {
     /**
      * @param tokens the real tokens the coming step feeds to the measured rows (prefill rows count every prompt token)
      * @param measuredPlan the elastic plan the measured rows run (in its permuted order, at full width); null for base order
+     * @param sparse whether serving runs a rung sparser than full, so sampling a step would widen it
      * @return the instrumentation for this step: a collector for sampled steps, else {@link Instrumentation#OFF}
      */
-    public Instrumentation forStep(LanguageModel base, int tokens, String measuredPlan) {
+    public Instrumentation forStep(LanguageModel base, int tokens, String measuredPlan, boolean sparse) {
         if (model == null) {
             model = base;
             planId = measuredPlan;
@@ -70,7 +72,7 @@ public final class StatsWindow implements AutoCloseable {
             sendAndReset(); // the arrays of two unit orders cannot be added up
             planId = measuredPlan;
         }
-        if (steps++ % config.sampleEvery() != 0) {
+        if (steps++ % (sparse ? config.sparseSampleEvery() : config.sampleEvery()) != 0) {
             return Instrumentation.OFF;
         }
         sampledSteps++;

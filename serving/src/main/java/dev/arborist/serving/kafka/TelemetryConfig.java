@@ -14,13 +14,17 @@ import java.time.Duration;
  * @param statsInterval how often an {@code arborist.stats.v1} sketch is sent
  * @param shadowEvery one finished request in this many carries its prompt's tokens and, on an
  *     elastic plan, a shadow score (two extra forwards on the model thread)
+ * @param sparseSampleEvery the same as {@code sampleEvery} while serving runs a sparse rung, where a
+ *     sampled step runs at full width and so costs its rows their speed-up too; by default
+ *     {@value #SPARSE_SAMPLING_SLOWER} times {@code sampleEvery}: the agent went sparser because latency is short
  */
 public record TelemetryConfig(String bootstrap, String deployment, String replica, int bufferCapacity, int sampleEvery, Duration statsInterval,
-        int shadowEvery) {
+        int shadowEvery, int sparseSampleEvery) {
     public static final int DEFAULT_BUFFER = 10_000;
     public static final int DEFAULT_SAMPLE_EVERY = 8;
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(60);
     public static final int DEFAULT_SHADOW_EVERY = 8;
+    public static final int SPARSE_SAMPLING_SLOWER = 4;
 
     public TelemetryConfig {
         if (bootstrap == null || bootstrap.isBlank()) {
@@ -38,10 +42,20 @@ public record TelemetryConfig(String bootstrap, String deployment, String replic
         if (statsInterval == null || statsInterval.isNegative() || statsInterval.isZero()) {
             throw new IllegalArgumentException("statsInterval " + statsInterval + ": use a positive duration");
         }
+        if (sparseSampleEvery < sampleEvery) {
+            throw new IllegalArgumentException("sparseSampleEvery " + sparseSampleEvery + ": use >= sampleEvery " + sampleEvery
+                    + " (a sparse rung samples no more often than the full one)");
+        }
         if (shadowEvery < 1) {
             throw new IllegalArgumentException("shadowEvery " + shadowEvery + ": use >= 1 (1 samples every request)");
         }
         replica = replica == null || replica.isBlank() ? defaultReplica() : replica;
+    }
+
+    /** Sparse rungs sampled {@value #SPARSE_SAMPLING_SLOWER} times less often. */
+    public TelemetryConfig(String bootstrap, String deployment, String replica, int bufferCapacity, int sampleEvery, Duration statsInterval,
+            int shadowEvery) {
+        this(bootstrap, deployment, replica, bufferCapacity, sampleEvery, statsInterval, shadowEvery, sampleEvery * SPARSE_SAMPLING_SLOWER);
     }
 
     /** One request in {@value #DEFAULT_SHADOW_EVERY} sampled for a shadow score. */
@@ -59,29 +73,36 @@ public record TelemetryConfig(String bootstrap, String deployment, String replic
     }
 
     public TelemetryConfig withBufferCapacity(int capacity) {
-        return new TelemetryConfig(bootstrap, deployment, replica, capacity, sampleEvery, statsInterval, shadowEvery);
+        return new TelemetryConfig(bootstrap, deployment, replica, capacity, sampleEvery, statsInterval, shadowEvery, sparseSampleEvery);
     }
 
-    /** Instruments one step in {@code every} and sends a sketch each {@code interval}. */
+    /** Instruments one step in {@code every} (in {@value #SPARSE_SAMPLING_SLOWER} times as many on a sparse rung) and sends a sketch each {@code interval}. */
     public TelemetryConfig withStats(int every, Duration interval) {
         return new TelemetryConfig(bootstrap, deployment, replica, bufferCapacity, every, interval, shadowEvery);
     }
 
     /** Samples one finished request in {@code every} for its prompt tokens and a shadow score. */
     public TelemetryConfig withShadowEvery(int every) {
-        return new TelemetryConfig(bootstrap, deployment, replica, bufferCapacity, sampleEvery, statsInterval, every);
+        return new TelemetryConfig(bootstrap, deployment, replica, bufferCapacity, sampleEvery, statsInterval, every, sparseSampleEvery);
+    }
+
+    /** Instruments one step in {@code every} while serving runs a sparse rung. */
+    public TelemetryConfig withSparseSampleEvery(int every) {
+        return new TelemetryConfig(bootstrap, deployment, replica, bufferCapacity, sampleEvery, statsInterval, shadowEvery, every);
     }
 
     public JsonObject toJson() {
         return new JsonObject().put("bootstrap", bootstrap).put("deployment", deployment).put("replica", replica)
-                .put("bufferCapacity", bufferCapacity).put("sampleEvery", sampleEvery).put("statsIntervalMs", statsInterval.toMillis()).put("shadowEvery", shadowEvery);
+                .put("bufferCapacity", bufferCapacity).put("sampleEvery", sampleEvery).put("statsIntervalMs", statsInterval.toMillis()).put("shadowEvery", shadowEvery)
+                .put("sparseSampleEvery", sparseSampleEvery);
     }
 
     public static TelemetryConfig fromJson(JsonObject json) {
         return new TelemetryConfig(json.getString("bootstrap"), json.getString("deployment"), json.getString("replica"),
                 json.getInteger("bufferCapacity", DEFAULT_BUFFER), json.getInteger("sampleEvery", DEFAULT_SAMPLE_EVERY),
                 Duration.ofMillis(json.getLong("statsIntervalMs", DEFAULT_STATS_INTERVAL.toMillis())),
-                json.getInteger("shadowEvery", DEFAULT_SHADOW_EVERY));
+                json.getInteger("shadowEvery", DEFAULT_SHADOW_EVERY),
+                json.getInteger("sparseSampleEvery", json.getInteger("sampleEvery", DEFAULT_SAMPLE_EVERY) * SPARSE_SAMPLING_SLOWER));
     }
 
     private static String defaultReplica() {
