@@ -72,30 +72,30 @@ public final class DemoRun implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     /** Serving's admin token, random per run: only this process pins rungs. */
     private final String adminToken = UUID.randomUUID().toString();
-    private final Consumer<AgentConfig.Builder> agentTuning;
+    private final Consumer<SloSpec.Builder> sloTuning;
     private volatile TrafficGenerator traffic;
     private Instant trafficStarted;
 
-    private DemoRun(Settings settings, Consumer<String> status, Path workDir, Consumer<AgentConfig.Builder> agentTuning) {
+    private DemoRun(Settings settings, Consumer<String> status, Path workDir, Consumer<SloSpec.Builder> sloTuning) {
         this.settings = settings;
         this.status = status;
         this.workDir = workDir;
-        this.agentTuning = agentTuning;
+        this.sloTuning = sloTuning;
     }
 
     /** @param status receives one-line progress and the live status line */
     public static DemoRun prepare(Settings settings, Consumer<String> status) throws IOException {
-        return prepare(settings, status, agent -> { });
+        return prepare(settings, status, slo -> { });
     }
 
     /**
-     * @param agentTuning adjusts the agent's configuration after the demo's own settings: a scenario
-     *     test that isolates one behaviour switches the others off
+     * @param sloTuning adjusts the agent's SLO spec after the demo's own settings: a scenario test that
+     *     isolates one behaviour switches the others off
      */
-    public static DemoRun prepare(Settings settings, Consumer<String> status, Consumer<AgentConfig.Builder> agentTuning)
+    public static DemoRun prepare(Settings settings, Consumer<String> status, Consumer<SloSpec.Builder> sloTuning)
             throws IOException {
         oneTorchThreadUnlessSet();
-        return new DemoRun(settings, status, Files.createTempDirectory("arborist-demo-"), agentTuning);
+        return new DemoRun(settings, status, Files.createTempDirectory("arborist-demo-"), sloTuning);
     }
 
     /**
@@ -163,6 +163,7 @@ public final class DemoRun implements AutoCloseable {
         // a short ladder and a load that doubles at once: one move may cross the whole ladder when the p95 says it must
         SloSpec.Builder spec = SloSpec.builder(DEPLOYMENT).e2eP95Seconds(slo).qualityBudget(settings.qualityBudget())
                 .cooldown(settings.window().multipliedBy(2)).maxStep(MAX_STEP);
+        sloTuning.accept(spec);
         AgentConfig.Builder config = AgentConfig.builder(bootstrap, settings.modelDir(), workDir.resolve("store"), spec.build())
                 .window(settings.window())
                 .metricsPort(settings.agentPort())
@@ -171,7 +172,6 @@ public final class DemoRun implements AutoCloseable {
             double b = settings.qualityBudget();
             config.ladder(new LadderSettings(List.of(b / 4, b / 2, b), 64, 2, 4, new SpeedComparison(1, 8, 8)).withFfnStep(LadderSettings.QUICK_FFN_STEP)).verifyWindows(2);
         }
-        agentTuning.accept(config);
         return open(Agent.start(config.build()));
     }
 

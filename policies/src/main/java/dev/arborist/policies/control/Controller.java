@@ -36,7 +36,10 @@ import java.util.Map;
  *     the cap a failed quality check set.
  * <li>{@code headroom_windows} headroom windows in a row: DENSER by one rung, but only if the p95
  *     expected there stays at or below the middle of the band, so a large speed-up gap between two
- *     rungs cannot carry it straight over the target and back. Under bursty load the calm between
+ *     rungs cannot carry it straight over the target and back, and only if the peak of the last
+ *     {@value #PEAK_COOLDOWNS} cool-downs (the highest p95 share, scaled by speed-ups, of the windows at this
+ *     load: at most twice the latest headroom's request rate) would stay at or below the middle of the band
+ *     there too: a burst that came and went is likely to come again, a load that halved is not. Under bursty load the calm between
  *     bursts is headroom too: a denser move that a sparser one undoes within the bar's span doubles
  *     the streak the next denser move needs, and a denser move that stands that long halves it
  *     again ({@link DenserBackoff}); a streak at lighter load, as for the bar, needs only the spec's.
@@ -56,6 +59,16 @@ public final class Controller {
      * was made at runs at another load: that failure neither bars nor backs off the next denser move.
      */
     public static final double LIGHTER_LOAD = 0.25;
+    /**
+     * A window whose request rate was over twice the latest headroom's (which is this fraction or more
+     * below it) ran under another load, one that has gone: a denser move need not survive its peak.
+     */
+    public static final double OTHER_LOAD = 0.5;
+    /**
+     * How far back, in cool-downs, a denser move looks for the peak it must survive: long enough to
+     * span the gap between bursts, short enough that a load that fell is trusted within a minute or so.
+     */
+    public static final int PEAK_COOLDOWNS = 5;
 
     private final SloSpec spec;
     private final ControllerMemory memory;
@@ -105,6 +118,8 @@ public final class Controller {
             return hold(slo.describe() + ": not evidence", observed);
         }
         memory.count(slo.verdict(), window.requestRate(), spec.headroomWindows());
+        memory.remember(new PeakWindow(window.end(), slo.worstRatio() * ladder.rung(memory.currentRung).decodeSpeedup(),
+                window.requestRate()), now.minus(horizon(window, PEAK_COOLDOWNS)));
         memory.dropPenaltiesEndedBy(now);
         memory.backoff = memory.backoff.settled(now, recentSpan(window));
         boolean coolingDown = memory.lastMoveAt != null && now.isBefore(memory.lastMoveAt.plus(spec.cooldown()));
@@ -275,6 +290,11 @@ public final class Controller {
             return hold(streak + ", but on rung " + to + " the tightest p95 is expected at " + percent(expected)
                     + " of its target, above the " + percent(aim) + " a denser move may aim for", observed);
         }
+        double atPeak = memory.recentPeak() / ladder.rung(to).decodeSpeedup();
+        if (atPeak > aim) {
+            return hold(streak + ", but the peak of the last " + wholeSeconds(horizon(window, PEAK_COOLDOWNS)) + " at this load would put the"
+                    + " tightest p95 at " + percent(atPeak) + " of its target on rung " + to + ", above the " + percent(aim), observed);
+        }
         String reason = streak + "; rung " + from + " -> " + to + ", tightest p95 expected at " + percent(expected) + " of its target"
                 + lighterLoadNote(to, now);
         memory.backoff = memory.backoff.afterDenser(now, memory.recentHeadroomPeak());
@@ -286,7 +306,12 @@ public final class Controller {
      * soon a sparser move must follow a denser one to count as undoing it. At least one window per cool-down.
      */
     private Duration recentSpan(WindowSummary window) {
-        return (spec.cooldown().compareTo(window.length()) > 0 ? spec.cooldown() : window.length()).multipliedBy(PENALTY_COOLDOWNS);
+        return horizon(window, PENALTY_COOLDOWNS);
+    }
+
+    /** {@code cooldowns} cool-downs, at least one window each. */
+    private Duration horizon(WindowSummary window, int cooldowns) {
+        return (spec.cooldown().compareTo(window.length()) > 0 ? spec.cooldown() : window.length()).multipliedBy(cooldowns);
     }
 
     private int headroomWindowsNeeded() {
@@ -299,7 +324,12 @@ public final class Controller {
      * headroom streak's worth of latest windows: those a denser move is based on.
      */
     static boolean lighterLoad(double recentPeak, double load) {
-        return recentPeak > 0 && load > 0 && recentPeak < load * (1 - LIGHTER_LOAD);
+        return lighterLoad(recentPeak, load, LIGHTER_LOAD);
+    }
+
+    /** Whether {@code recentPeak} is more than {@code by} (a fraction) below {@code load}; false if either is unknown. */
+    static boolean lighterLoad(double recentPeak, double load, double by) {
+        return recentPeak > 0 && load > 0 && recentPeak < load * (1 - by);
     }
 
     /** Says so when a denser move to {@code to} goes ahead only because the load fell since the last one failed. */

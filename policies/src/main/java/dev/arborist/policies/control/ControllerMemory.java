@@ -12,6 +12,7 @@ final class ControllerMemory {
     int violationStreak;
     int headroomStreak;
     final ArrayDeque<Double> recentHeadroomRates; // request rates of the streak's latest windows, as many as the spec's streak
+    final ArrayDeque<PeakWindow> recentWindows; // evidence windows of the last PEAK_COOLDOWNS cool-downs, oldest first
     Integer rungBeforeMove; // with moveBasis: the last move, while it awaits its verdict
     WindowSummary moveBasis;
     final TreeMap<Integer, Bar> penalties; // rung -> its bar
@@ -24,6 +25,7 @@ final class ControllerMemory {
         violationStreak = s.violationStreak();
         headroomStreak = s.headroomStreak();
         recentHeadroomRates = new ArrayDeque<>(s.recentHeadroomRates());
+        recentWindows = new ArrayDeque<>(s.recentWindows());
         rungBeforeMove = s.rungBeforeMove();
         moveBasis = s.moveBasis();
         penalties = new TreeMap<>(s.penalties());
@@ -33,7 +35,7 @@ final class ControllerMemory {
 
     ControllerState snapshot() {
         return new ControllerState(currentRung, lastMoveAt, violationStreak, headroomStreak, List.copyOf(recentHeadroomRates), rungBeforeMove, moveBasis, penalties,
-                qualityCap, backoff);
+                qualityCap, backoff, List.copyOf(recentWindows));
     }
 
     /** One evidence window: a violation or headroom extends its streak and ends the other; the band ends both. */
@@ -49,6 +51,24 @@ final class ControllerMemory {
         while (recentHeadroomRates.size() > keepRates) {
             recentHeadroomRates.removeFirst();
         }
+    }
+
+    /** Remembers an evidence window and forgets those that ended before {@code since}. */
+    void remember(PeakWindow window, Instant since) {
+        recentWindows.addLast(window);
+        while (recentWindows.getFirst().end().isBefore(since)) {
+            recentWindows.removeFirst();
+        }
+    }
+
+    /**
+     * The highest dense p95 ratio among the remembered windows that ran under the latest headroom's
+     * load, 0 without any (see {@link Controller#OTHER_LOAD}).
+     */
+    double recentPeak() {
+        double now = recentHeadroomPeak();
+        return recentWindows.stream().filter(w -> !Controller.lighterLoad(now, w.requestRate(), Controller.OTHER_LOAD))
+                .mapToDouble(PeakWindow::denseRatio).max().orElse(0);
     }
 
     /** The load the latest headroom windows ran at: their peak request rate, 0 without a streak. */
@@ -89,6 +109,7 @@ final class ControllerMemory {
     void forgetLadder(int rung) {
         forgetStreaks(rung);
         penalties.clear();
+        recentWindows.clear(); // scaled by the old ladder's speed-ups
         qualityCap = null;
     }
 

@@ -19,10 +19,11 @@ import java.util.TreeMap;
  * @param penalties rung -> its bar (set by rollbacks); kept sorted by rung
  * @param qualityCap the sparsest rung allowed after a failed quality check, until the ladder is rebuilt; null for none
  * @param backoff how much longer than the spec's streak the headroom before a denser move must be (null reads as none)
+ * @param recentWindows the evidence windows of the last Controller.PEAK_COOLDOWNS cool-downs, oldest first, for the peak a denser move must survive (null reads as none)
  */
 public record ControllerState(int currentRung, Instant lastMoveAt, int violationStreak, int headroomStreak, List<Double> recentHeadroomRates,
                               Integer rungBeforeMove, WindowSummary moveBasis, Map<Integer, Bar> penalties,
-                              Integer qualityCap, DenserBackoff backoff) {
+                              Integer qualityCap, DenserBackoff backoff, List<PeakWindow> recentWindows) {
     public static final String SCHEMA = "arborist.controller-state.v1";
 
     public ControllerState {
@@ -42,12 +43,13 @@ public record ControllerState(int currentRung, Instant lastMoveAt, int violation
             throw new IllegalArgumentException("quality cap must be a rung index, got " + qualityCap);
         }
         backoff = backoff == null ? DenserBackoff.NONE : backoff;
+        recentWindows = recentWindows == null ? List.of() : List.copyOf(recentWindows);
         penalties = Collections.unmodifiableSortedMap(penalties == null ? new TreeMap<>() : new TreeMap<>(penalties));
     }
 
     /** A controller that has not moved yet, starting on {@code rung}. */
     public static ControllerState startingAt(int rung) {
-        return new ControllerState(rung, null, 0, 0, List.of(), null, null, new TreeMap<>(), null, DenserBackoff.NONE);
+        return new ControllerState(rung, null, 0, 0, List.of(), null, null, new TreeMap<>(), null, DenserBackoff.NONE, List.of());
     }
 
     public String toJson() {

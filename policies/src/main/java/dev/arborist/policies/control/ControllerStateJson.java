@@ -40,6 +40,8 @@ final class ControllerStateJson {
         b.put("load", s.backoff().load());
         b.put("last_denser_at", s.backoff().lastDenserAt() == null ? null : s.backoff().lastDenserAt().toString());
         b.put("last_denser_load", s.backoff().lastDenserLoad());
+        s.recentWindows().forEach(w -> o.withArray("recent_windows").addObject().put("end", w.end().toString()).put("dense_ratio", w.denseRatio())
+                .put("request_rate", w.requestRate()));
         return o.toString();
     }
 
@@ -58,7 +60,7 @@ final class ControllerStateJson {
                     o.get("violation_streak").asInt(), o.get("headroom_streak").asInt(), rates(o.path("recent_headroom_rates")),
                     integer(o.get("rung_before_move")),
                     o.hasNonNull("move_basis") ? window(o.get("move_basis")) : null, penalties, integer(o.get("quality_cap")),
-                    backoff(o.get("denser_backoff")));
+                    backoff(o.get("denser_backoff")), peaks(o.path("recent_windows")));
         } catch (JsonProcessingException | NullPointerException | NumberFormatException | DateTimeParseException e) {
             throw new IllegalArgumentException("malformed controller snapshot: " + e, e);
         }
@@ -76,6 +78,13 @@ final class ControllerStateJson {
         return n == null || n.isNull() ? DenserBackoff.NONE
                 : new DenserBackoff(n.get("level").asInt(), n.path("load").asDouble(0), instant(n.get("last_denser_at")),
                         n.path("last_denser_load").asDouble(0));
+    }
+
+    private static List<PeakWindow> peaks(JsonNode n) {
+        List<PeakWindow> windows = new ArrayList<>();
+        n.forEach(w -> windows.add(new PeakWindow(Instant.parse(w.get("end").asText()), w.get("dense_ratio").asDouble(),
+                w.get("request_rate").asDouble())));
+        return windows;
     }
 
     private static List<Double> rates(JsonNode n) {

@@ -181,7 +181,7 @@ class ControllerRulesTest {
         feed(c, 3, 100, 0.8);
         feed(c, 4, 100, 0.8);
         assertThat(feed(c, 5, 100, 0.8).action()).isEqualTo(Action.HOLD);
-        ControlDecision burst = feed(c, 6, 100, 1.2);
+        ControlDecision burst = feed(c, 6, 250, 1.2); // 2.5x the calm load: its peak is another load's
 
         assertThat(burst.action()).isEqualTo(Action.SPARSER);
         assertThat(burst.reason()).contains("it undoes the denser move of 40 s ago, so the next denser move needs 6 headroom windows");
@@ -210,9 +210,9 @@ class ControllerRulesTest {
         for (int i = 0; i < 3; i++) {
             feed(c, i, 100, 0.4); // denser at 10 req/s
         }
-        feed(c, 3, 100, 0.9);
-        feed(c, 4, 100, 0.9);
-        assertThat(feed(c, 5, 100, 1.2).action()).isEqualTo(Action.ROLLBACK);
+        feed(c, 3, 100, 0.8);
+        feed(c, 4, 100, 0.8);
+        assertThat(feed(c, 5, 250, 1.2).action()).isEqualTo(Action.ROLLBACK); // a burst, so its peak does not bar rung 0 as well
         assertThat(c.state().penalties().get(0).load()).isEqualTo(10.0);
         assertThat(c.state().backoff().load()).isEqualTo(10.0);
 
@@ -232,6 +232,29 @@ class ControllerRulesTest {
     }
 
     @Test
+    @DisplayName("a denser move must survive the peak of the last 5 cool-downs at this load: after a burst of 1.5x on rung 0,"
+            + " headroom on rung 1 brings it back only once the burst is 150 s old; after one of more than twice the load, at once")
+    void denserMovesSurviveTheRecentPeak() {
+        Controller c = new Controller(E2E_1S, FIVE);
+        assertThat(feed(c, 0, 150, 1.2).action()).isEqualTo(Action.SPARSER);
+        for (int i = 1; i < 16; i++) {
+            ControlDecision d = feed(c, i, 100, 0.4);
+            assertThat(d.action()).as("window %d", i).isEqualTo(Action.HOLD);
+            if (i >= 3) {
+                assertThat(d.reason()).contains("but the peak of the last 150 s at this load would put the tightest p95 at 120% of its"
+                        + " target on rung 0");
+            }
+        }
+        assertThat(feed(c, 16, 100, 0.4).action()).as("the burst's window ended 150 s ago").isEqualTo(Action.DENSER);
+
+        Controller other = new Controller(E2E_1S, FIVE);
+        assertThat(feed(other, 0, 150, 1.2).action()).isEqualTo(Action.SPARSER);
+        feed(other, 1, 70, 0.4);
+        feed(other, 2, 70, 0.4);
+        assertThat(feed(other, 3, 70, 0.4).action()).as("7 req/s after a burst at 15").isEqualTo(Action.DENSER);
+    }
+
+    @Test
     @DisplayName("a back-off from flaps at one load is waived after a load drop, and stays waived for the next denser move")
     void backoffWaivedAfterALoadDrop() {
         Controller c = new Controller(E2E_1S, FIVE, ControllerState.startingAt(2));
@@ -244,16 +267,16 @@ class ControllerRulesTest {
         assertThat(feed(c, 6, 100, 1.2).reason()).contains("so the next denser move needs 6 headroom windows");
         assertThat(c.currentRung()).isEqualTo(2);
 
-        feed(c, 7, 100, 0.3); // the load halves in the middle of a headroom streak
-        feed(c, 8, 50, 0.2);
-        feed(c, 9, 50, 0.2);
-        ControlDecision first = feed(c, 10, 50, 0.2);
+        feed(c, 7, 100, 0.3); // the load falls to 40% in the middle of a headroom streak
+        feed(c, 8, 40, 0.2);
+        feed(c, 9, 40, 0.2);
+        ControlDecision first = feed(c, 10, 40, 0.2);
         assertThat(first.action()).isEqualTo(Action.DENSER);
         assertThat(first.reason()).contains("so its back-off does not apply");
         for (int i = 11; i < 13; i++) {
-            feed(c, i, 50, 0.2);
+            feed(c, i, 40, 0.2);
         }
-        assertThat(feed(c, 13, 50, 0.2).toRung()).as("rung 1 -> 0 after the spec's three windows").isZero();
+        assertThat(feed(c, 13, 40, 0.2).toRung()).as("rung 1 -> 0 after the spec's three windows").isZero();
     }
 
     @Test

@@ -81,8 +81,8 @@ class ControllerSimulationTest {
 
     @ParameterizedTest
     @ValueSource(longs = {71, 72, 73})
-    @DisplayName("bursty load: calm stretches invite denser moves that the next burst undoes; after two such flaps it holds the"
-            + " rung the bursts need, and once the bursts end it still goes denser")
+    @DisplayName("bursty load: calm stretches are headroom, but a denser move must survive the last bursts, so it holds the rung"
+            + " the bursts need; once the bursts end it goes denser")
     void burstsDoNotDriveOscillation(long seed) {
         Controller c = new Controller(E2E_1S, FIVE);
         // periods of 6 calm windows at 18 req/s (rung 2: p95 0.60 s, headroom) and 2 bursts at 26 req/s (rung 1: 1.04 s,
@@ -95,11 +95,11 @@ class ControllerSimulationTest {
 
         List<Step> bursty = steps.subList(0, 320);
         assertThat(Simulation.directionChanges(bursty)).as("direction changes under 40 bursts").isLessThanOrEqualTo(5);
-        assertThat(Simulation.moves(bursty.subList(160, 320))).as("moves in the second half of the bursts").isEmpty();
+        // a burst whose peak sits within noise of the target on the denser rung may let one denser move through
+        assertThat(Simulation.moves(bursty.subList(160, 320))).as("moves in the second half of the bursts").hasSizeLessThanOrEqualTo(2);
         long within = bursty.subList(160, 320).stream().filter(s -> s.window().e2eP95() <= 1.0).count();
         assertThat(within).as("windows within the SLO in the second half of the bursts").isGreaterThanOrEqualTo(158);
-        assertThat(Simulation.moves(bursty)).anySatisfy(s -> assertThat(s.decision().reason())
-                .contains("it undoes the denser move of").contains("so the next denser move needs 12 headroom windows"));
+        assertThat(bursty).anySatisfy(s -> assertThat(s.decision().reason()).contains("but the peak of the last 150 s at this load"));
 
         List<Step> calm = steps.subList(320, 420);
         assertThat(Simulation.moves(calm)).extracting(s -> s.decision().action()).containsOnly(Action.DENSER);
@@ -114,7 +114,9 @@ class ControllerSimulationTest {
         LatencyPlant plant = LatencyPlant.honest(FIVE, 0.04, seed);
         double[] loads = new double[200];
         for (int i = 0; i < loads.length; i++) {
-            loads[i] = i >= 160 ? 9 : i % 8 >= 6 ? 26 : 18; // the bursts of burstsDoNotDriveOscillation, then half the calm load
+            // bursts of more than twice the calm load: their peaks are another load's, so denser moves flap and the
+            // back-off builds up; then half the calm load
+            loads[i] = i >= 160 ? 6 : i % 8 >= 6 ? 26 : 12;
         }
         Simulation.run(c, plant, Arrays.copyOf(loads, 160));
         assertThat(c.state().backoff().level()).as("back-off level when the load drops").isPositive();
