@@ -53,10 +53,13 @@ final class ControllerMemory {
         }
     }
 
-    /** Remembers an evidence window and forgets those that ended before {@code since}. */
+    /**
+     * Remembers an evidence window and forgets those that ended before {@code since}: the new one too
+     * when it is that old (windows decided late, as when the agent catches up after an outage).
+     */
     void remember(PeakWindow window, Instant since) {
         recentWindows.addLast(window);
-        while (recentWindows.getFirst().end().isBefore(since)) {
+        while (!recentWindows.isEmpty() && recentWindows.getFirst().end().isBefore(since)) {
             recentWindows.removeFirst();
         }
     }

@@ -255,6 +255,15 @@ class ControllerRulesTest {
     }
 
     @Test
+    @DisplayName("a window decided long after it ended (an agent catching up after an outage) is no peak, and breaks nothing")
+    void lateWindowsAreNoPeak() {
+        Controller c = new Controller(E2E_1S, FIVE, ControllerState.startingAt(1));
+        WindowSummary late = window(0, 100, 1.5, 1);
+        assertThat(c.decide(late, late.end().plusSeconds(3600)).action()).isEqualTo(Action.SPARSER);
+        assertThat(c.state().recentWindows()).isEmpty();
+    }
+
+    @Test
     @DisplayName("a back-off from flaps at one load is waived after a load drop, and stays waived for the next denser move")
     void backoffWaivedAfterALoadDrop() {
         Controller c = new Controller(E2E_1S, FIVE, ControllerState.startingAt(2));
