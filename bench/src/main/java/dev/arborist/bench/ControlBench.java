@@ -3,6 +3,7 @@ package dev.arborist.bench;
 import dev.arborist.cli.DurationConverter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arborist.cli.demo.Baseline;
 import dev.arborist.cli.demo.DemoReport;
@@ -17,8 +18,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -35,10 +38,11 @@ import java.util.stream.Collectors;
  * each policy.
  *
  * <p>Usage: {@code bench/run control [--model DIR] [--scenario load-step] [--duration 150s] [--window 5s] [--tokens 24] [--rate R] [--slo S]
- * [--out bench/results]}.
+ * [--repeats 1] [--out bench/results]}. {@code --repeats N} runs the three policies N times, on traffic seeds 7, 8, ..., and
+ * adds a line per repeat and the medians: one run at one load shows little on a noisy machine.
  * {@code --rate} (req/s at load 1) and {@code --slo} (e2e p95 seconds) replace the agent run's calibration, e.g. to repeat
- * an earlier run's load. Writes control.md (the table), control.png (p95 over time of the three runs against the SLO) and
- * control.json (the three demo reports, timelines included) to OUT.
+ * an earlier run's load. Writes control.md (the tables), control.png (p95 over time of the three runs against the SLO; control-2.png
+ * and so on for later repeats) and control.json (the demo reports, timelines included) to OUT.
  */
 public final class ControlBench {
     /** As {@code arborist demo}'s defaults: the agent may spend +15% held-out perplexity; 24 generated tokens per request unless --tokens. */
@@ -51,6 +55,21 @@ public final class ControlBench {
     /** One run of the scenario under one policy. */
     private record Run(String policy, DemoReport report) {}
 
+    /** The three policies on one traffic seed. */
+    private record Trial(long seed, List<Run> runs) {
+        DemoReport agent() {
+            return runs.get(0).report();
+        }
+
+        DemoReport dense() {
+            return runs.get(1).report();
+        }
+
+        DemoReport sparsest() {
+            return runs.get(2).report();
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Path model = Path.of(Stats.arg(args, "--model", "models/arborist-moe-6x8"));
         Duration duration = DurationConverter.parse(Stats.arg(args, "--duration", "150s"));
@@ -58,27 +77,45 @@ public final class ControlBench {
         Path out = Path.of(Stats.arg(args, "--out", "bench/results"));
         Scenario scenario = Scenario.of(Stats.arg(args, "--scenario", Scenario.LOAD_STEP.label()));
         int maxTokens = Integer.parseInt(Stats.arg(args, "--tokens", MAX_TOKENS));
+        int repeats = Integer.parseInt(Stats.arg(args, "--repeats", "1"));
+        if (repeats < 1) {
+            throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
+        }
         String command = String.join(" ", "bench/run control", String.join(" ", args)).strip();
         Double rate = number(Stats.arg(args, "--rate", null));
         Double slo = number(Stats.arg(args, "--slo", null));
         String machine = machine();
         System.err.println("control bench: " + machine);
 
-        DemoRun.Settings agent = new DemoRun.Settings(model, scenario, duration, 0, 0, window, rate, slo, QUALITY_BUDGET, maxTokens,
+        DemoRun.Settings settings = new DemoRun.Settings(model, scenario, duration, 0, 0, window, rate, slo, QUALITY_BUDGET, maxTokens,
                 SEED, false, Baseline.AGENT);
+        List<Trial> trials = new ArrayList<>();
+        for (int i = 0; i < repeats; i++) {
+            System.err.printf(Locale.ROOT, "control bench: repeat %d of %d, traffic seed %d%n", i + 1, repeats, SEED + i);
+            Trial trial = trial(settings.withSeed(SEED + i));
+            trials.add(trial);
+            // the first agent run calibrates load and SLO (unless given); every later run repeats them
+            settings = settings.withLoad(trial.agent().baseRate(), trial.agent().sloSeconds());
+        }
+
+        String markdown = markdown(command, machine, model, window, rate == null || slo == null, trials);
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("control.md"), markdown);
+        for (int i = 0; i < trials.size(); i++) {
+            chart(model, trials.get(i).runs(), out.resolve(i == 0 ? "control.png" : "control-" + (i + 1) + ".png"));
+        }
+        json(command, machine, trials, out.resolve("control.json"));
+        System.out.print(markdown);
+        System.err.println("control bench: wrote " + out.resolve("control.md") + ", the charts and control.json");
+    }
+
+    /** The agent, then dense and sparsest pinned at the load and SLO the agent's run used. */
+    private static Trial trial(DemoRun.Settings agent) throws Exception {
         Run byAgent = run("agent", agent);
         DemoRun.Settings calibrated = agent.withLoad(byAgent.report().baseRate(), byAgent.report().sloSeconds());
         Run dense = run("always dense", calibrated.withBaseline(Baseline.DENSE));
         Run sparsest = run("always sparsest", calibrated.withBaseline(Baseline.SPARSEST));
-
-        List<Run> runs = List.of(byAgent, dense, sparsest);
-        String markdown = markdown(command, machine, model, window, rate == null || slo == null, runs);
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("control.md"), markdown);
-        chart(model, runs, out.resolve("control.png"));
-        json(command, machine, runs, out.resolve("control.json"));
-        System.out.print(markdown);
-        System.err.println("control bench: wrote " + out.resolve("control.md") + ", control.png and control.json");
+        return new Trial(agent.seed(), List.of(byAgent, dense, sparsest));
     }
 
     private static Run run(String policy, DemoRun.Settings settings) throws Exception {
@@ -88,30 +125,68 @@ public final class ControlBench {
         }
     }
 
-    private static String markdown(String command, String machine, Path model, Duration window, boolean calibrated, List<Run> runs) {
-        DemoReport first = runs.get(0).report();
+    private static String markdown(String command, String machine, Path model, Duration window, boolean calibrated, List<Trial> trials) {
+        DemoReport first = trials.get(0).agent();
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Command: `%s`%n%n", command));
         md.append(String.format(Locale.ROOT, "Model %s, scenario %s for %.0f s, control window %d s; "
                         + "%s: base rate %.2f req/s, SLO e2e p95 <= %.2f s; %s.%n%n",
                 model.getFileName(), first.scenario(), first.durationSeconds(), window.toSeconds(), calibrated ? "calibrated by the agent's run" : "given", first.baseRate(), first.sloSeconds(), machine));
-        md.append("| policy | SLO attainment | after convergence | the same over 15 / 30 / 60 s windows | convergence s | plan swaps | rung changes"
-                + " | mean perplexity ratio | quality loss | failed requests |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
-        for (Run r : runs) {
+        if (trials.size() > 1) {
+            md.append(summary(trials));
+        }
+        for (int i = 0; i < trials.size(); i++) {
+            Trial trial = trials.get(i);
+            if (trials.size() > 1) {
+                md.append(String.format(Locale.ROOT, "%n### Repeat %d: traffic seed %d%n%n", i + 1, trial.seed()));
+            }
+            md.append(table(trial));
+            md.append(goals(trial));
+            md.append(perClass(trial.runs()));
+        }
+        md.append("\nUnder a pin, plan swaps and rung changes are still the agent's (it runs in every case); the pin overrides them. "
+                + "Quality loss is a mean held-out perplexity ratio minus 1, the ratios those of the ladder of the plan served at the end "
+                + "of the run: by window, of the rung the controller (or the pin) set in each window; by token, of the rung of the step "
+                + "that generated each token, which also counts the classes the per-input table sent sparser and the steps their rows "
+                + "shared. The goals judge the loss by token. The 15 / 30 / 60 s columns judge the same requests "
+                + "over longer evaluation windows (p95 of the requests finishing in each), leaving out the same converging spans.\n");
+        return md.toString();
+    }
+
+    private static String table(Trial trial) {
+        StringBuilder md = new StringBuilder("| policy | SLO attainment | after convergence | the same over 15 / 30 / 60 s windows | convergence s"
+                + " | plan swaps | rung changes | quality loss by window / by token | failed requests |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Run r : trial.runs()) {
             DemoReport d = r.report();
             String byWindow = d.attainmentByWindow().values().stream().map(ControlBench::percent).collect(Collectors.joining(" / "));
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d | %d | %s | %s | %d of %d |%n", r.policy(), percent(d.sloAttainment()),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d | %d | %s / %s | %d of %d |%n", r.policy(), percent(d.sloAttainment()),
                     percent(d.sloAttainmentAfterConvergence()), byWindow, Double.isNaN(d.convergenceSeconds()) ? "never" : String.format(Locale.ROOT, "%.0f",
-                            d.convergenceSeconds()), d.swaps(), d.rungChanges(), ratio(d.meanPerplexityRatio()), loss(d.meanPerplexityRatio()),
+                            d.convergenceSeconds()), d.swaps(), d.rungChanges(), loss(d.meanPerplexityRatio()), loss(d.tokenPerplexityRatio()),
                     d.failedRequests(), d.requests()));
         }
-        md.append(goals(first, runs.get(2).report()));
-        md.append(perClass(runs));
-        md.append("\nUnder a pin, plan swaps and rung changes are still the agent's (it runs in every case); the pin overrides them. "
-                + "The mean perplexity ratio averages, over the windows, the served rung's held-out perplexity ratio in the ladder of the "
-                + "plan served at the end of the run; quality loss is that mean minus 1. The 15 / 30 / 60 s columns judge the same requests "
-                + "over longer evaluation windows (p95 of the requests finishing in each), leaving out the same converging spans.\n");
+        return md.toString();
+    }
+
+    /** One line per repeat and the medians: the goals hold only if they hold run after run. */
+    private static String summary(List<Trial> trials) {
+        StringBuilder md = new StringBuilder("| repeat (seed) | agent after convergence | always dense | always sparsest | agent quality loss by token"
+                + " | half of always-sparsest's | goals |\n|---|---|---|---|---|---|---|\n");
+        for (int i = 0; i < trials.size(); i++) {
+            Trial t = trials.get(i);
+            md.append(String.format(Locale.ROOT, "| %d (%d) | %s | %s | %s | %s | %+.3f | %s |%n", i + 1, t.seed(),
+                    percent(t.agent().sloAttainmentAfterConvergence()), percent(t.dense().sloAttainmentAfterConvergence()),
+                    percent(t.sparsest().sloAttainmentAfterConvergence()), loss(tokenRatio(t.agent())), halfLoss(t.sparsest()),
+                    attainmentMet(t.agent()) && qualityMet(t) ? "both met" : (attainmentMet(t.agent()) ? "" : "attainment NOT met")
+                            + (attainmentMet(t.agent()) || qualityMet(t) ? "" : ", ") + (qualityMet(t) ? "" : "quality NOT met")));
+        }
+        md.append(String.format(Locale.ROOT, "| median | %s | %s | %s | %s | %+.3f | attainment met in %d of %d, quality in %d of %d |%n",
+                percent(median(trials, t -> t.agent().sloAttainmentAfterConvergence())),
+                percent(median(trials, t -> t.dense().sloAttainmentAfterConvergence())),
+                percent(median(trials, t -> t.sparsest().sloAttainmentAfterConvergence())),
+                loss(median(trials, t -> tokenRatio(t.agent()))), median(trials, t -> halfLoss(t.sparsest())),
+                trials.stream().filter(t -> attainmentMet(t.agent())).count(), trials.size(),
+                trials.stream().filter(ControlBench::qualityMet).count(), trials.size()));
         return md.toString();
     }
 
@@ -119,15 +194,36 @@ public final class ControlBench {
      * The issue's two goals for the agent's run. A change that never converged leaves the rest of the run out of
      * "after convergence", so a high share there counts only when every change converged.
      */
-    private static String goals(DemoReport agent, DemoReport sparsest) {
-        double after = agent.sloAttainmentAfterConvergence();
+    private static String goals(Trial trial) {
+        DemoReport agent = trial.agent();
         boolean converged = !Double.isNaN(agent.convergenceSeconds());
-        double loss = agent.meanPerplexityRatio() - 1;
-        double half = (sparsest.meanPerplexityRatio() - 1) / 2;
-        return String.format(Locale.ROOT, "%nGoals: after convergence %s of windows within the SLO (goal >= %.0f%%)%s: %s; quality loss %s "
-                        + "against half of always-sparsest's %s: %s.%n", percent(after), 100 * GOAL_ATTAINMENT,
-                converged ? "" : ", but a change never converged and the windows after it are left out", converged && after >= GOAL_ATTAINMENT
-                        ? "met" : "NOT met", loss(agent.meanPerplexityRatio()), String.format(Locale.ROOT, "%+.3f", half), loss <= half ? "met" : "NOT met");
+        return String.format(Locale.ROOT, "%nGoals: after convergence %s of windows within the SLO (goal >= %.0f%%)%s: %s; quality loss by token %s "
+                        + "against half of always-sparsest's %+.3f: %s.%n", percent(agent.sloAttainmentAfterConvergence()), 100 * GOAL_ATTAINMENT,
+                converged ? "" : ", but a change never converged and the windows after it are left out", attainmentMet(agent) ? "met" : "NOT met",
+                loss(tokenRatio(agent)), halfLoss(trial.sparsest()), qualityMet(trial) ? "met" : "NOT met");
+    }
+
+    private static boolean attainmentMet(DemoReport agent) {
+        return !Double.isNaN(agent.convergenceSeconds()) && agent.sloAttainmentAfterConvergence() >= GOAL_ATTAINMENT;
+    }
+
+    private static boolean qualityMet(Trial trial) {
+        return tokenRatio(trial.agent()) - 1 <= halfLoss(trial.sparsest());
+    }
+
+    private static double halfLoss(DemoReport sparsest) {
+        return (tokenRatio(sparsest) - 1) / 2;
+    }
+
+    /** The quality served by token; by window when serving did not count tokens by rung. */
+    private static double tokenRatio(DemoReport d) {
+        return Double.isNaN(d.tokenPerplexityRatio()) ? d.meanPerplexityRatio() : d.tokenPerplexityRatio();
+    }
+
+    private static double median(List<Trial> trials, ToDoubleFunction<Trial> value) {
+        double[] sorted = trials.stream().mapToDouble(value).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** Per traffic class: the agent's table entry and the class's mean latency under each policy; empty without a table. */
@@ -166,11 +262,15 @@ public final class ControlBench {
         chart.slo(runs.get(0).report().timeline()).save(png);
     }
 
-    private static void json(String command, String machine, List<Run> runs, Path file) throws IOException {
+    private static void json(String command, String machine, List<Trial> trials, Path file) throws IOException {
         ObjectNode root = JSON.createObjectNode().put("command", command).put("machine", machine);
-        ObjectNode reports = root.putObject("runs");
-        for (Run r : runs) {
-            reports.set(r.report().baseline().label(), r.report().toJson());
+        ArrayNode repeats = root.putArray("repeats");
+        for (Trial t : trials) {
+            ObjectNode trial = repeats.addObject().put("seed", t.seed());
+            ObjectNode reports = trial.putObject("runs");
+            for (Run r : t.runs()) {
+                reports.set(r.report().baseline().label(), r.report().toJson());
+            }
         }
         Files.writeString(file, JSON.writeValueAsString(root) + "\n");
     }
@@ -204,9 +304,6 @@ public final class ControlBench {
         return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * share);
     }
 
-    private static String ratio(double r) {
-        return Double.isNaN(r) ? "n/a" : String.format(Locale.ROOT, "%.3f", r);
-    }
 
     private static String loss(double r) {
         return Double.isNaN(r) ? "n/a" : String.format(Locale.ROOT, "%+.3f", r - 1);

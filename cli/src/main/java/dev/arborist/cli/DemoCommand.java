@@ -82,9 +82,9 @@ final class DemoCommand implements Callable<Integer> {
             DemoReport result = run.run();
             Path chart = result.write(report);
             System.err.printf(Locale.ROOT, "arborist demo (%s): %d requests, %d failed, %d swaps, %d rung changes; p95 within SLO in %.0f%% "
-                            + "of windows (%.0f%% after convergence); mean perplexity ratio %.3f; report %s, chart %s%n",
+                            + "of windows (%.0f%% after convergence); perplexity ratio %.3f by window, %.3f by token; report %s, chart %s%n",
                     result.baseline().label(), result.requests(), result.failedRequests(), result.swaps(), result.rungChanges(),
-                    100 * result.sloAttainment(), 100 * result.sloAttainmentAfterConvergence(), result.meanPerplexityRatio(), report, chart);
+                    100 * result.sloAttainment(), 100 * result.sloAttainmentAfterConvergence(), result.meanPerplexityRatio(), result.tokenPerplexityRatio(), report, chart);
             return 0;
         } finally {
             finished.set(true);

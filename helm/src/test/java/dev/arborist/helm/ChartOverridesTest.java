@@ -107,6 +107,7 @@ class ChartOverridesTest {
                   itl_p95_seconds: null
                   e2e_p95_seconds: 2
                   headroom_fraction: 0.6
+                  guard_fraction: 0.9
                   headroom_windows: 5
                   violation_windows: 2
                   min_requests: 20
@@ -118,6 +119,7 @@ class ChartOverridesTest {
         assertThat(spec.itlP95Seconds()).isNull();
         assertThat(spec.e2eP95Seconds()).isEqualTo(2.0);
         assertThat(spec.headroomFraction()).isEqualTo(0.6);
+        assertThat(spec.guardFraction()).isEqualTo(0.9);
         assertThat(spec.headroomWindows()).isEqualTo(5);
         assertThat(spec.violationWindows()).isEqualTo(2);
         assertThat(spec.minRequests()).isEqualTo(20);

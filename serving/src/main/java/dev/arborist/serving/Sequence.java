@@ -108,7 +108,7 @@ final class Sequence {
         if (token == eosId) {
             return FinishReason.STOP;
         }
-        metrics.tokenProduced(generated == 0 ? now - submittedNanos : -1, generated == 0 ? -1 : now - lastTokenNanos);
+        metrics.tokenProduced(generated == 0 ? now - submittedNanos : -1, generated == 0 ? -1 : now - lastTokenNanos, rung);
         if (generated == 0) {
             firstTokenNanos = now;
         }

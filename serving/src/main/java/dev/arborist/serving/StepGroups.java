@@ -34,25 +34,32 @@ final class StepGroups {
 
     private record Phase(ModelVersion version, boolean prefill) {}
 
+    /** The rows of one phase and the densest rung any of them asks for. */
+    private static final class Rows {
+        final List<Sequence> sequences = new ArrayList<>();
+        int densest = Integer.MAX_VALUE;
+
+        void add(Sequence s) {
+            sequences.add(s);
+            densest = Math.min(densest, s.chooseRung());
+        }
+    }
+
     /**
      * @param measured the version whose rows feed the activation statistics this step, or null:
      *     its rows run at full width whatever their rung (see {@link Scheduler}), so the sketch
      *     sees every expert and channel, including those a sparse rung trims
      */
     static Map<Group, List<Sequence>> of(List<Sequence> running, ModelVersion measured) {
-        Map<Phase, List<Sequence>> phases = new LinkedHashMap<>();
-        Map<Phase, Integer> densest = new LinkedHashMap<>();
+        Map<Phase, Rows> phases = new LinkedHashMap<>();
         for (Sequence s : running) {
-            Phase phase = new Phase(s.version(), s.feed().length > 1);
-            phases.computeIfAbsent(phase, p -> new ArrayList<>()).add(s);
-            densest.merge(phase, s.chooseRung(), Math::min);
+            phases.computeIfAbsent(new Phase(s.version(), s.feed().length > 1), p -> new Rows()).add(s);
         }
         Map<Group, List<Sequence>> groups = new LinkedHashMap<>();
         phases.forEach((phase, rows) -> {
-            int rung = densest.get(phase);
-            rows.forEach(s -> s.ranAt(rung));
-            int runAt = phase.version() == measured && rung != ModelVersion.NO_RUNG ? FULL : rung;
-            groups.put(new Group(phase.version(), runAt, phase.prefill()), rows);
+            rows.sequences.forEach(s -> s.ranAt(rows.densest));
+            int runAt = phase.version() == measured && rows.densest != ModelVersion.NO_RUNG ? FULL : rows.densest;
+            groups.put(new Group(phase.version(), runAt, phase.prefill()), rows.sequences);
         });
         return groups;
     }

@@ -122,7 +122,7 @@ class ElasticServingTest {
         JsonObject pinned = Http.await(setLevels(new JsonObject().put("rung", 2))).bodyAsJsonObject();
         assertThat(pinned.getInteger("override")).isEqualTo(2);
         assertThat(Http.await(http.post("/v1/completions", Http.completion("the", 3).put("ignore_eos", true))).statusCode()).isEqualTo(200);
-        http.awaitMetrics("arborist_level_requests_total{rung=\"2\"} 1.0");
+        http.awaitMetrics("arborist_level_requests_total{rung=\"2\"} 1.0", "arborist_level_tokens_total{rung=\"2\"} 3.0");
 
         JsonObject cleared = Http.await(setLevels(new JsonObject().putNull("rung"))).bodyAsJsonObject();
         assertThat(cleared.getValue("override")).isNull();
@@ -182,10 +182,12 @@ class ElasticServingTest {
         assertThat(together(mixed)).as("rungs 1 and 2 in one batch run at rung 1")
                 .containsExactly(alone.get(1).get(0), alone.get(1).get(0), alone.get(1).get(1), alone.get(1).get(1));
         http.awaitMetrics("arborist_level_requests_total{rung=\"1\"} 6.0", "arborist_level_requests_total{rung=\"2\"} 3.0");
+        // tokens count at the rung that produced them: 2 x 8 alone and 4 x 8 in the batch at rung 1; rung 2 has the pin's 3 and 2 x 8 alone
+        http.awaitMetrics("arborist_level_tokens_total{rung=\"1\"} 48.0", "arborist_level_tokens_total{rung=\"2\"} 19.0");
 
         assertThat(together(List.of(request(PROMPTS[0], 2), request(PROMPTS[1], 2)))).as("a batch of rung-2 requests runs at rung 2")
                 .containsExactlyElementsOf(alone.get(2));
-        http.awaitMetrics("arborist_level_requests_total{rung=\"2\"} 5.0");
+        http.awaitMetrics("arborist_level_requests_total{rung=\"2\"} 5.0", "arborist_level_tokens_total{rung=\"2\"} 35.0");
     }
 
     private static JsonObject request(String prompt, int tier) {

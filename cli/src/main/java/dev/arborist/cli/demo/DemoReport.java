@@ -20,6 +20,8 @@ import java.util.Map;
  * @param rungChanges in-place base-rung moves serving made ({@code arborist_rung_changes_total}); under a pin
  *     they are the agent's moves, which the pin overrides
  * @param meanPerplexityRatio mean over the windows of the served rung's held-out perplexity ratio to dense
+ * @param tokenPerplexityRatio mean over the generated tokens of the held-out perplexity ratio of the rung that produced
+ *     each: unlike the windows' mean it sees the classes the per-input table sent sparser, and the steps their rows shared
  * @param finalPerplexityRatio the agent's last verified perplexity ratio (of its own rung)
  * @param inputPolicy what the agent's per-input policy did; null when it announced no table
  * @param attainmentByWindow attainment after convergence judged over longer evaluation windows (seconds to share),
@@ -28,7 +30,7 @@ import java.util.Map;
  */
 public record DemoReport(String scenario, Baseline baseline, double durationSeconds, double baseRate, long requests, long failedRequests,
         long swaps, long rungChanges, double sloSeconds, double sloAttainment, double sloAttainmentAfterConvergence,
-        double convergenceSeconds, double finalPerplexityRatio, double meanPerplexityRatio, long driftEvents, List<Timeline.Point> timeline,
+        double convergenceSeconds, double finalPerplexityRatio, double meanPerplexityRatio, double tokenPerplexityRatio, long driftEvents, List<Timeline.Point> timeline,
         InputPolicyOutcome inputPolicy, Map<Integer, Double> attainmentByWindow, List<AuditEntry> audit) {
 
     public DemoReport {
@@ -56,6 +58,7 @@ public record DemoReport(String scenario, Baseline baseline, double durationSeco
         number(root, "convergence_seconds", convergenceSeconds);
         number(root, "final_perplexity_ratio", finalPerplexityRatio);
         number(root, "mean_perplexity_ratio", meanPerplexityRatio);
+        number(root, "token_perplexity_ratio", tokenPerplexityRatio);
         root.put("drift_events", driftEvents);
         if (inputPolicy == null) {
             root.putNull("input_policy");

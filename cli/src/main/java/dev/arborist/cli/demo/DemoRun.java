@@ -51,6 +51,12 @@ public final class DemoRun implements AutoCloseable {
                     seed, quickBuilds, newBaseline);
         }
 
+        /** The same run on other traffic: another draw of arrivals, bursts and prompts. */
+        public Settings withSeed(long newSeed) {
+            return new Settings(modelDir, scenario, duration, servingPort, agentPort, window, baseRate, sloSeconds, qualityBudget, maxTokens,
+                    newSeed, quickBuilds, baseline);
+        }
+
         /** The same run at a given load and SLO, e.g. those another run calibrated, so that runs compare. */
         public Settings withLoad(double newBaseRate, double newSloSeconds) {
             return new Settings(modelDir, scenario, duration, servingPort, agentPort, window, newBaseRate, newSloSeconds, qualityBudget,
@@ -63,6 +69,11 @@ public final class DemoRun implements AutoCloseable {
     static final String DEPLOYMENT = "demo";
     static final int MIXED_SHADOW_EVERY = 3;
     static final int MAX_STEP = 3;
+    /**
+     * The demo judges every window, and a window the SLO missed stays missed: the agent moves sparser once a p95 passes
+     * 95% of the target rather than after it broke it (BENCHMARKS.md, "Session 8").
+     */
+    static final double GUARD_FRACTION = 0.95;
     private static final Duration PLAN_TIMEOUT = Duration.ofMinutes(5);
 
     private final Settings settings;
@@ -141,7 +152,8 @@ public final class DemoRun implements AutoCloseable {
         DecisionTally.AnnouncedPolicy policy = DecisionTally.policy(kafka.bootstrapServers(), DEPLOYMENT);
         InputPolicyOutcome inputs = policy == null ? null
                 : InputPolicyOutcome.of(Duration.between(trafficStarted, policy.firstAt()).toMillis() / 1000.0, policy.table(), results);
-        return report(timeline, results, sampler.totals(), baseRate, slo, timeline.meanPerplexityRatio(ratios),
+        Sampler.Totals totals = sampler.totals();
+        return report(timeline, results, totals, baseRate, slo, timeline.meanPerplexityRatio(ratios), totals.perplexityRatioOfTokens(ratios),
                 DecisionTally.driftRebuilds(decisions), inputs, DecisionTally.audit(decisions, trafficStarted));
     }
 
@@ -162,7 +174,7 @@ public final class DemoRun implements AutoCloseable {
         status.accept("starting the agent (it builds a first plan from the calibration text)");
         // a short ladder and a load that doubles at once: one move may cross the whole ladder when the p95 says it must
         SloSpec.Builder spec = SloSpec.builder(DEPLOYMENT).e2eP95Seconds(slo).qualityBudget(settings.qualityBudget())
-                .cooldown(settings.window().multipliedBy(2)).maxStep(MAX_STEP);
+                .cooldown(settings.window().multipliedBy(2)).maxStep(MAX_STEP).guardFraction(GUARD_FRACTION);
         sloTuning.accept(spec);
         AgentConfig.Builder config = AgentConfig.builder(bootstrap, settings.modelDir(), workDir.resolve("store"), spec.build())
                 .window(settings.window())
@@ -242,14 +254,14 @@ public final class DemoRun implements AutoCloseable {
     }
 
     private DemoReport report(Timeline timeline, List<TrafficGenerator.Result> all, Sampler.Totals totals, double baseRate, double slo,
-            double meanPerplexityRatio, long driftRebuilds, InputPolicyOutcome inputs, List<AuditEntry> audit) {
+            double meanPerplexityRatio, double tokenPerplexityRatio, long driftRebuilds, InputPolicyOutcome inputs, List<AuditEntry> audit) {
         double seconds = settings.duration().toSeconds();
         List<Double> changes = settings.scenario().changePoints().stream().map(p -> p * seconds).toList();
         double convergence = changes.stream().mapToDouble(timeline::convergenceSeconds).max().orElse(Double.NaN);
         return new DemoReport(settings.scenario().label(), settings.baseline(), seconds, baseRate, all.size(),
                 all.stream().filter(r -> !r.ok()).count(), Math.round(totals.swaps()), Math.round(totals.rungChanges()), slo,
                 timeline.attainment(), timeline.attainmentAfterConvergence(changes), convergence, totals.qualityRatio(), meanPerplexityRatio,
-                driftRebuilds, timeline.points(), inputs, AttainmentByWindow.of(all, slo, seconds, timeline.convergingSpans(changes)), audit);
+                tokenPerplexityRatio, driftRebuilds, timeline.points(), inputs, AttainmentByWindow.of(all, slo, seconds, timeline.convergingSpans(changes)), audit);
     }
 
     private static List<TrafficGenerator.Result> drain(ConcurrentLinkedQueue<TrafficGenerator.Result> queue) {

@@ -66,7 +66,12 @@ public final class PrometheusText {
 
     /** The label values of the samples named {@code name}, e.g. the served plan id of arborist_model_info. */
     public List<Map<String, String>> labelsOf(String name) {
-        return samples.stream().filter(s -> s.name().equals(name)).map(Sample::labels).toList();
+        return samples(name).stream().map(Sample::labels).toList();
+    }
+
+    /** The samples named {@code name}, one per label set, in exposition order. */
+    public List<Sample> samples(String name) {
+        return samples.stream().filter(s -> s.name().equals(name)).toList();
     }
 
     private static Sample sample(String line) {

@@ -6,16 +6,45 @@ import java.net.http.HttpClient;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
 /**
  * Turns one control window into a timeline point: client-side latencies of the requests that
  * finished in it, plus what serving's and the agent's /metrics say right now.
  */
 final class Sampler {
-    /** What the run ends with: swaps and in-place rung moves serving made, the agent's last verified quality. */
-    record Totals(double swaps, double rungChanges, double qualityRatio) {
+    /**
+     * What the run ends with: swaps and in-place rung moves serving made, the agent's last verified quality.
+     *
+     * @param tokensByRung tokens serving generated at each rung of an elastic plan ({@code arborist_level_tokens_total}):
+     *     serving starts with the run and has no ladder before the agent's first plan, so they are the traffic's
+     */
+    record Totals(double swaps, double rungChanges, double qualityRatio, Map<Integer, Double> tokensByRung) {
+        Totals {
+            tokensByRung = Map.copyOf(tokensByRung);
+        }
+
+        /**
+         * Mean over the generated tokens of the held-out perplexity ratio of the rung that produced each: the
+         * quality served, the per-input table's sparser classes included. Tokens of rungs not on the ladder are left
+         * out; NaN when none is left.
+         *
+         * @param ratios the perplexity ratio of each rung of a ladder, rung 0 first
+         */
+        double perplexityRatioOfTokens(List<Double> ratios) {
+            double tokens = 0;
+            double weighted = 0;
+            for (Map.Entry<Integer, Double> e : tokensByRung.entrySet()) {
+                if (e.getKey() < ratios.size()) {
+                    tokens += e.getValue();
+                    weighted += e.getValue() * ratios.get(e.getKey());
+                }
+            }
+            return tokens == 0 ? Double.NaN : weighted / tokens;
+        }
     }
 
+    private static final String LEVEL_TOKENS = "arborist_level_tokens_total";
     private static final Map<String, String> DEPLOYMENT = Map.of("deployment", DemoRun.DEPLOYMENT);
 
     private final HttpClient http;
@@ -44,7 +73,15 @@ final class Sampler {
     Totals totals() throws InterruptedException {
         scrape();
         return new Totals(swaps(), lastServing.sum("arborist_rung_changes_total").orElse(0),
-                agent("arborist_agent_quality_ratio", Double.NaN));
+                agent("arborist_agent_quality_ratio", Double.NaN), tokensByRung());
+    }
+
+    private Map<Integer, Double> tokensByRung() {
+        Map<Integer, Double> tokens = new TreeMap<>();
+        for (PrometheusText.Sample s : lastServing.samples(LEVEL_TOKENS)) {
+            tokens.merge(Integer.parseInt(s.labels().get("rung")), s.value(), Double::sum);
+        }
+        return tokens;
     }
 
     /** A failed scrape keeps the previous values: the status line must not stop because one endpoint was slow. */

@@ -27,6 +27,15 @@ class DemoReportTest {
     }
 
     @Test
+    @DisplayName("perplexity ratio of the tokens: each rung's tokens weigh its ratio; rungs off the ladder are left out")
+    void perplexityRatioOfTokens() {
+        Sampler.Totals totals = new Sampler.Totals(1, 0, 1.1, Map.of(0, 300.0, 2, 100.0, 9, 50.0));
+        assertThat(totals.perplexityRatioOfTokens(LADDER)).isCloseTo((300 * 1.0 + 100 * 1.10) / 400, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(new Sampler.Totals(1, 0, 1.1, Map.of()).perplexityRatioOfTokens(LADDER)).isNaN();
+        assertThat(new Sampler.Totals(1, 0, 1.1, Map.of(9, 5.0)).perplexityRatioOfTokens(LADDER)).isNaN();
+    }
+
+    @Test
     @DisplayName("baselines: dense pins rung 0, sparsest the ladder's last rung, the agent pins nothing; bad names say what to use")
     void baselines() {
         assertThat(Baseline.DENSE.pin(4)).isEqualTo(OptionalInt.of(0));
@@ -56,7 +65,7 @@ class DemoReportTest {
     void report(@TempDir Path dir) throws Exception {
         Timeline timeline = timeline(3, 3, 3);
         DemoReport report = new DemoReport("load-step", Baseline.SPARSEST, 30, 2.5, 90, 1, 2, 4, SLO, timeline.attainment(),
-                timeline.attainmentAfterConvergence(List.of(0.0)), timeline.convergenceSeconds(0), 1.1, timeline.meanPerplexityRatio(LADDER), 0,
+                timeline.attainmentAfterConvergence(List.of(0.0)), timeline.convergenceSeconds(0), 1.1, timeline.meanPerplexityRatio(LADDER), 1.15, 0,
                 timeline.points(), null, Map.of(15, 1.0, 30, 0.5),
                 List.of(new AuditEntry(12.5, "sparser", 0, 2, "e2e p95 1.42 s > target 1.00 s for 1 window(s)")));
         ObjectNode json = report.toJson();
@@ -67,6 +76,7 @@ class DemoReportTest {
         assertThat(json.get("base_rate").asDouble()).isEqualTo(2.5);
         assertThat(json.get("rung_changes").asLong()).isEqualTo(4);
         assertThat(json.get("mean_perplexity_ratio").asDouble()).isEqualTo(1.20);
+        assertThat(json.get("token_perplexity_ratio").asDouble()).isEqualTo(1.15);
         assertThat(json.get("slo_attainment").asDouble()).isEqualTo(1.0);
         assertThat(json.get("convergence_seconds").asDouble()).isEqualTo(5.0);
         assertThat(json.fieldNames()).toIterable().contains("scenario", "requests", "failed_requests", "swaps", "slo_attainment",

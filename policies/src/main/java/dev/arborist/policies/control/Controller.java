@@ -17,7 +17,7 @@ import java.util.Map;
  * <ol>
  * <li>A window is evidence only if it ran on the current rung, began after the last move and has
  *     at least {@code min_requests} requests; anything else is a HOLD and leaves the streaks alone.
- * <li>Each evidence window violates (some p95 above its target), has headroom (every p95 below
+ * <li>Each evidence window violates (some p95 above its guard line: its target, or {@code guard_fraction} of it), has headroom (every p95 below
  *     {@code headroom_fraction} of its target) or lies in the band between, which resets both streaks.
  * <li>The first evidence window after a move's cool-down is that move's verdict. A SPARSER move is
  *     undone when some p95 rose by more than {@value #WORSE_BY} (as a fraction) over the window it
@@ -288,12 +288,12 @@ public final class Controller {
         double expected = slo.worstRatio() * ladder.latencyRatio(from, to);
         if (expected > aim) {
             return hold(streak + ", but on rung " + to + " the tightest p95 is expected at " + percent(expected)
-                    + " of its target, above the " + percent(aim) + " a denser move may aim for", observed);
+                    + " of its target, above the " + aimPercent(aim) + " a denser move may aim for", observed);
         }
         double atPeak = memory.recentPeak() / ladder.rung(to).decodeSpeedup();
         if (atPeak > aim) {
             return hold(streak + ", but the peak of the last " + wholeSeconds(horizon(window, PEAK_COOLDOWNS)) + " at this load would put the"
-                    + " tightest p95 at " + percent(atPeak) + " of its target on rung " + to + ", above the " + percent(aim), observed);
+                    + " tightest p95 at " + percent(atPeak) + " of its target on rung " + to + ", above the " + aimPercent(aim), observed);
         }
         String reason = streak + "; rung " + from + " -> " + to + ", tightest p95 expected at " + percent(expected) + " of its target"
                 + lighterLoadNote(to, now);
@@ -357,9 +357,15 @@ public final class Controller {
                 + headroomWindowsNeeded() + " headroom windows";
     }
 
-    /** Where moves aim the tightest p95, as a share of its target: the middle of the band between headroom and violation. */
+    /** Where moves aim the tightest p95, as a share of its target: the middle of the band between headroom and the guard line. */
     private double bandMiddle() {
-        return (1 + spec.headroomFraction()) / 2;
+        return (spec.guardFraction() + spec.headroomFraction()) / 2;
+    }
+
+    /** The aim as a percentage, with a decimal where it has one (82.5% under a 95% guard), so it never reads as equal to a rounded expectation above it. */
+    private static String aimPercent(double aim) {
+        String p = String.format(Locale.ROOT, "%.1f", aim * 100);
+        return (p.endsWith(".0") ? p.substring(0, p.length() - 2) : p) + "%";
     }
 
     /** Applies a move; {@code basis} is the window a verdict will compare against, null when none is due. */

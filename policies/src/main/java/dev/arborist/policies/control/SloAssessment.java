@@ -9,20 +9,28 @@ import java.util.stream.Collectors;
 
 /**
  * One window judged against an SLO. The headroom line (headroomFraction x target) sits well below
- * the violation line (the target), and the band between them is "hold": that gap is the hysteresis.
+ * the violation line (the guard line, guardFraction x target: the target itself unless the spec
+ * guards it), and the band between them is "hold": that gap is the hysteresis.
  */
 final class SloAssessment {
 
     enum Verdict { NO_DATA, VIOLATED, HEADROOM, WITHIN }
 
-    /** One targeted metric: its target and what the window saw (null without data). */
-    record Reading(LatencyMetric metric, double target, Double observed) {
+    /** One targeted metric: its target, the line past which it counts as violated, and what the window saw (null without data). */
+    record Reading(LatencyMetric metric, double target, double guard, Double observed) {
         boolean hasData() {
             return observed != null;
         }
 
         boolean violated() {
-            return observed != null && observed > target;
+            return observed != null && observed > guard;
+        }
+
+        /** e.g. "e2e p95 1.42 s > target 1.20 s", or "e2e p95 1.16 s > 1.14 s (95% of target 1.20 s)" under a guard. */
+        String describeViolation() {
+            String line = observed > target ? "target " + seconds(target) : seconds(guard) + " (" + percent(guard / target) + " of target "
+                    + seconds(target) + ")";
+            return metric.label() + " p95 " + seconds(observed) + " > " + line;
         }
 
         double ratio() {
@@ -39,7 +47,7 @@ final class SloAssessment {
         for (LatencyMetric m : LatencyMetric.values()) {
             Double target = m.target(spec);
             if (target != null) {
-                r.add(new Reading(m, target, m.observed(window)));
+                r.add(new Reading(m, target, spec.guardFraction() * target, m.observed(window)));
             }
         }
         this.readings = List.copyOf(r);
@@ -74,6 +82,9 @@ final class SloAssessment {
 
     /** e.g. "e2e p95 1.42 s > target 1.00 s" for the violated metrics, or every measured one otherwise. */
     String describe() {
+        if (verdict == Verdict.VIOLATED) {
+            return readings.stream().filter(Reading::violated).map(Reading::describeViolation).collect(Collectors.joining(", "));
+        }
         if (verdict == Verdict.NO_DATA) {
             return "no latency quantile in the window";
         }
@@ -82,10 +93,9 @@ final class SloAssessment {
                     + seconds(headroomFraction * x.target()) + " (" + percent(headroomFraction) + " of target)")
                     .collect(Collectors.joining(", "));
         }
-        List<Reading> shown = verdict == Verdict.VIOLATED ? readings.stream().filter(Reading::violated).toList()
-                : readings.stream().filter(Reading::hasData).toList();
-        return shown.stream().map(x -> x.metric().label() + " p95 " + seconds(x.observed()) + (x.violated() ? " > " : " <= ")
-                + "target " + seconds(x.target())).collect(Collectors.joining(", "));
+        return readings.stream().filter(Reading::hasData).map(x -> x.metric().label() + " p95 " + seconds(x.observed()) + " <= "
+                + (x.guard() < x.target() ? seconds(x.guard()) + " (" + percent(x.guard() / x.target()) + " of target)" : "target "
+                + seconds(x.target()))).collect(Collectors.joining(", "));
     }
 
     /** The window's metrics for the audit record. */

@@ -16,6 +16,9 @@ import java.util.List;
  * @param cooldown no move within this long after the last one
  * @param maxStep the most rungs one SPARSER move may skip
  * @param headroomFraction a window has headroom when every observed p95 is below this share of its target
+ * @param guardFraction a window counts as violating when some observed p95 is above this share of its target: below 1,
+ *     the controller moves sparser as latency closes in on the target rather than after a window broke it (a window
+ *     the SLO missed is lost, whatever comes next)
  * @param headroomWindows consecutive headroom windows before a DENSER move
  * @param violationWindows consecutive violating windows before a SPARSER move
  * @param minRequests windows with fewer requests are not evidence
@@ -25,11 +28,13 @@ import java.util.List;
  *     for the latency, so it must cost nothing measurable
  */
 public record SloSpec(String deployment, Double ttftP95Seconds, Double itlP95Seconds, Double e2eP95Seconds,
-                      double qualityBudget, Duration cooldown, int maxStep, double headroomFraction, int headroomWindows,
+                      double qualityBudget, Duration cooldown, int maxStep, double headroomFraction, double guardFraction, int headroomWindows,
                       int violationWindows, int minRequests, double inputTolerance) {
     public static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_STEP = 1;
     public static final double DEFAULT_HEADROOM_FRACTION = 0.7;
+    /** The target itself: act when a window broke the SLO. */
+    public static final double DEFAULT_GUARD_FRACTION = 1.0;
     public static final int DEFAULT_HEADROOM_WINDOWS = 3;
     public static final int DEFAULT_VIOLATION_WINDOWS = 1;
     public static final int DEFAULT_MIN_REQUESTS = 5;
@@ -54,6 +59,10 @@ public record SloSpec(String deployment, Double ttftP95Seconds, Double itlP95Sec
         requireAtLeast("max_step", maxStep, 1);
         if (!(headroomFraction > 0 && headroomFraction < 1)) {
             throw new IllegalArgumentException("headroom_fraction must be in (0, 1) so headroom sits below the target, got " + headroomFraction);
+        }
+        if (!(guardFraction > headroomFraction && guardFraction <= 1)) {
+            throw new IllegalArgumentException("guard_fraction must be above headroom_fraction " + headroomFraction
+                    + " and at most 1 (the target), got " + guardFraction);
         }
         requireAtLeast("headroom_windows", headroomWindows, 1);
         requireAtLeast("violation_windows", violationWindows, 1);
@@ -88,7 +97,7 @@ public record SloSpec(String deployment, Double ttftP95Seconds, Double itlP95Sec
         return Math.log1p(inputTolerance);
     }
 
-    /** Whether some p95 of the window is above its target (false for a window without data). */
+    /** Whether some p95 of the window is above its guard line, {@link #guardFraction} of its target (false for a window without data). */
     public boolean violatedBy(WindowSummary window) {
         return new SloAssessment(this, window).verdict() == SloAssessment.Verdict.VIOLATED;
     }
@@ -125,6 +134,7 @@ public record SloSpec(String deployment, Double ttftP95Seconds, Double itlP95Sec
         private Duration cooldown = DEFAULT_COOLDOWN;
         private int maxStep = DEFAULT_MAX_STEP;
         private double headroomFraction = DEFAULT_HEADROOM_FRACTION;
+        private double guardFraction = DEFAULT_GUARD_FRACTION;
         private int headroomWindows = DEFAULT_HEADROOM_WINDOWS;
         private int violationWindows = DEFAULT_VIOLATION_WINDOWS;
         private int minRequests = DEFAULT_MIN_REQUESTS;
@@ -169,6 +179,11 @@ public record SloSpec(String deployment, Double ttftP95Seconds, Double itlP95Sec
             return this;
         }
 
+        public Builder guardFraction(double fraction) {
+            this.guardFraction = fraction;
+            return this;
+        }
+
         public Builder headroomWindows(int windows) {
             this.headroomWindows = windows;
             return this;
@@ -192,7 +207,7 @@ public record SloSpec(String deployment, Double ttftP95Seconds, Double itlP95Sec
         public SloSpec build() {
             double tolerance = inputTolerance != null ? inputTolerance : Math.min(DEFAULT_INPUT_TOLERANCE, qualityBudget);
             return new SloSpec(deployment, ttftP95Seconds, itlP95Seconds, e2eP95Seconds, qualityBudget, cooldown, maxStep,
-                    headroomFraction, headroomWindows, violationWindows, minRequests, tolerance);
+                    headroomFraction, guardFraction, headroomWindows, violationWindows, minRequests, tolerance);
         }
     }
 }

@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  */
 final class SloSpecReader {
     static final List<String> KEYS = List.of("deployment", "ttft_p95_seconds", "itl_p95_seconds", "e2e_p95_seconds",
-            "quality_budget", "cooldown_seconds", "max_step", "headroom_fraction", "headroom_windows", "violation_windows",
+            "quality_budget", "cooldown_seconds", "max_step", "headroom_fraction", "guard_fraction", "headroom_windows", "violation_windows",
             "min_requests", "input_tolerance");
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final ObjectMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
@@ -109,6 +109,7 @@ final class SloSpecReader {
         ifPresent(number(node, "e2e_p95_seconds", where), b::e2eP95Seconds);
         ifPresent(number(node, "cooldown_seconds", where), s -> b.cooldown(seconds(s, where)));
         ifPresent(number(node, "headroom_fraction", where), b::headroomFraction);
+        ifPresent(number(node, "guard_fraction", where), b::guardFraction);
         ifPresent(integer(node, "max_step", where), b::maxStep);
         ifPresent(integer(node, "headroom_windows", where), b::headroomWindows);
         ifPresent(integer(node, "violation_windows", where), b::violationWindows);

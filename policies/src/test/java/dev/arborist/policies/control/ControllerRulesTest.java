@@ -96,6 +96,36 @@ class ControllerRulesTest {
     }
 
     @Test
+    @DisplayName("under a guard line at 95% of the target a window closing in on it moves sparser before one breaks it, and every"
+            + " move aims at the middle of the narrower band, (70% + 95%) / 2")
+    void guardActsBeforeTheTarget() {
+        SloSpec guarded = SloSpec.builder("chat").e2eP95Seconds(1.0).qualityBudget(0.1).maxStep(3).guardFraction(0.95).build();
+        SloSpec unguarded = SloSpec.builder("chat").e2eP95Seconds(1.0).qualityBudget(0.1).maxStep(3).build();
+
+        assertThat(feed(new Controller(guarded, FIVE), 0, 100, 0.94).action()).isEqualTo(Action.HOLD);
+        ControlDecision early = feed(new Controller(guarded, FIVE), 0, 100, 0.97);
+        assertThat(early.action()).isEqualTo(Action.SPARSER);
+        assertThat(early.reason()).startsWith("e2e p95 0.97 s > 0.95 s (95% of target 1.00 s) for 1 window(s); rung 0 -> 1");
+        assertThat(feed(new Controller(unguarded, FIVE), 0, 100, 0.97).action()).isEqualTo(Action.HOLD);
+        // 1.05 / 1.25 = 0.84 on rung 1: within the unguarded 85%, above the guarded 82.5%, so the guard goes a rung further
+        assertThat(feed(new Controller(unguarded, FIVE), 0, 100, 1.05).toRung()).isEqualTo(1);
+        assertThat(feed(new Controller(guarded, FIVE), 0, 100, 1.05).toRung()).isEqualTo(2);
+
+        // headroom at 0.69 on rung 2 is expected at 0.69 x 1.5 / 1.25 = 83% on rung 1: a denser move only without the guard
+        Controller plain = new Controller(unguarded, FIVE, ControllerState.startingAt(2));
+        Controller careful = new Controller(guarded, FIVE, ControllerState.startingAt(2));
+        ControlDecision plainMove = null;
+        ControlDecision carefulHold = null;
+        for (int i = 0; i < 3; i++) {
+            plainMove = feed(plain, i, 100, 0.69);
+            carefulHold = feed(careful, i, 100, 0.69);
+        }
+        assertThat(plainMove.action()).isEqualTo(Action.DENSER);
+        assertThat(carefulHold.action()).isEqualTo(Action.HOLD);
+        assertThat(carefulHold.reason()).contains("on rung 1 the tightest p95 is expected at 83% of its target, above the 82.5% a denser move may aim for");
+    }
+
+    @Test
     @DisplayName("a SPARSER move is not rolled back for a rise that came with a much busier window")
     void busierWindowIsNotAVerdict() {
         assertThat(verdictAt(130, 1.5).action()).as("+25% latency at +30% load").isEqualTo(Action.SPARSER);

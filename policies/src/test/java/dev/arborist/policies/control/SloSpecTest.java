@@ -29,13 +29,14 @@ class SloSpecTest {
                 cooldown_seconds: 45.5
                 max_step: 2
                 headroom_fraction: 0.6
+                guard_fraction: 0.9
                 headroom_windows: 4
                 violation_windows: 2
                 min_requests: 20
                 input_tolerance: 0.01
                 """, "slo.yaml");
 
-        assertThat(s).isEqualTo(new SloSpec("chat", 0.5, 0.05, 2.0, 0.15, Duration.ofMillis(45_500), 2, 0.6, 4, 2, 20, 0.01));
+        assertThat(s).isEqualTo(new SloSpec("chat", 0.5, 0.05, 2.0, 0.15, Duration.ofMillis(45_500), 2, 0.6, 0.9, 4, 2, 20, 0.01));
     }
 
     @Test
@@ -48,6 +49,7 @@ class SloSpecTest {
         assertThat(s.cooldown()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.maxStep()).isEqualTo(1);
         assertThat(s.headroomFraction()).isEqualTo(0.7);
+        assertThat(s.guardFraction()).as("the target itself").isEqualTo(1.0);
         assertThat(s.headroomWindows()).isEqualTo(3);
         assertThat(s.violationWindows()).isEqualTo(1);
         assertThat(s.minRequests()).isEqualTo(5);
@@ -89,6 +91,8 @@ class SloSpecTest {
             "cooldown_seconds: soon               | cooldown_seconds must be a number",
             "cooldown_seconds: -1                 | cooldown_seconds must be a non-negative",
             "headroom_fraction: 1.2               | headroom_fraction must be in (0, 1)",
+            "guard_fraction: 0.7                  | guard_fraction must be above headroom_fraction 0.7 and at most 1 (the target), got 0.7",
+            "guard_fraction: 1.1                  | guard_fraction must be above headroom_fraction 0.7",
             "quality_budget: -0.1                 | quality_budget must be a non-negative fraction",
             "e2e_p95_seconds: 0                   | e2e_p95_seconds must be a positive number",
             "violation_windows: 0                 | violation_windows must be at least 1",
