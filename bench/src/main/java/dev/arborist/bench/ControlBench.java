@@ -11,6 +11,7 @@ import dev.arborist.cli.demo.DemoRun;
 import dev.arborist.cli.demo.InputPolicyOutcome;
 import dev.arborist.cli.demo.LatencyChart;
 import dev.arborist.cli.demo.Scenario;
+import dev.arborist.policies.control.SloSpec;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
@@ -38,7 +40,7 @@ import java.util.stream.Collectors;
  * each policy.
  *
  * <p>Usage: {@code bench/run control [--model DIR] [--scenario load-step] [--duration 150s] [--window 5s] [--tokens 24] [--rate R] [--slo S]
- * [--repeats 1] [--out bench/results]}. {@code --repeats N} runs the three policies N times, on traffic seeds 7, 8, ..., and
+ * [--repeats 1] [--guard F] [--out bench/results]}. {@code --guard F} sets the agent's SLO {@code guard_fraction}. {@code --repeats N} runs the three policies N times, on traffic seeds 7, 8, ..., and
  * adds a line per repeat and the medians: one run at one load shows little on a noisy machine.
  * {@code --rate} (req/s at load 1) and {@code --slo} (e2e p95 seconds) replace the agent run's calibration, e.g. to repeat
  * an earlier run's load. Writes control.md (the tables), control.png (p95 over time of the three runs against the SLO; control-2.png
@@ -84,6 +86,8 @@ public final class ControlBench {
         String command = String.join(" ", "bench/run control", String.join(" ", args)).strip();
         Double rate = number(Stats.arg(args, "--rate", null));
         Double slo = number(Stats.arg(args, "--slo", null));
+        Double guard = number(Stats.arg(args, "--guard", null));
+        Consumer<SloSpec.Builder> sloTuning = guard == null ? spec -> { } : spec -> spec.guardFraction(guard);
         String machine = machine();
         System.err.println("control bench: " + machine);
 
@@ -92,7 +96,7 @@ public final class ControlBench {
         List<Trial> trials = new ArrayList<>();
         for (int i = 0; i < repeats; i++) {
             System.err.printf(Locale.ROOT, "control bench: repeat %d of %d, traffic seed %d%n", i + 1, repeats, SEED + i);
-            Trial trial = trial(settings.withSeed(SEED + i));
+            Trial trial = trial(settings.withSeed(SEED + i), sloTuning);
             trials.add(trial);
             // the first agent run calibrates load and SLO (unless given); every later run repeats them
             settings = settings.withLoad(trial.agent().baseRate(), trial.agent().sloSeconds());
@@ -110,17 +114,17 @@ public final class ControlBench {
     }
 
     /** The agent, then dense and sparsest pinned at the load and SLO the agent's run used. */
-    private static Trial trial(DemoRun.Settings agent) throws Exception {
-        Run byAgent = run("agent", agent);
+    private static Trial trial(DemoRun.Settings agent, Consumer<SloSpec.Builder> sloTuning) throws Exception {
+        Run byAgent = run("agent", agent, sloTuning);
         DemoRun.Settings calibrated = agent.withLoad(byAgent.report().baseRate(), byAgent.report().sloSeconds());
-        Run dense = run("always dense", calibrated.withBaseline(Baseline.DENSE));
-        Run sparsest = run("always sparsest", calibrated.withBaseline(Baseline.SPARSEST));
+        Run dense = run("always dense", calibrated.withBaseline(Baseline.DENSE), sloTuning);
+        Run sparsest = run("always sparsest", calibrated.withBaseline(Baseline.SPARSEST), sloTuning);
         return new Trial(agent.seed(), List.of(byAgent, dense, sparsest));
     }
 
-    private static Run run(String policy, DemoRun.Settings settings) throws Exception {
+    private static Run run(String policy, DemoRun.Settings settings, Consumer<SloSpec.Builder> sloTuning) throws Exception {
         String prefix = "[" + settings.baseline().label() + "] ";
-        try (DemoRun run = DemoRun.prepare(settings, line -> System.err.println(prefix + line))) {
+        try (DemoRun run = DemoRun.prepare(settings, line -> System.err.println(prefix + line), sloTuning)) {
             return new Run(policy, run.run());
         }
     }
@@ -295,7 +299,7 @@ public final class ControlBench {
         }
         double v = Double.parseDouble(value);
         if (!(v > 0)) {
-            throw new IllegalArgumentException("--rate and --slo must be positive, got " + value);
+            throw new IllegalArgumentException("--rate, --slo and --guard must be positive, got " + value);
         }
         return v;
     }

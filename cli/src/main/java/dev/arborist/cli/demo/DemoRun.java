@@ -69,11 +69,6 @@ public final class DemoRun implements AutoCloseable {
     static final String DEPLOYMENT = "demo";
     static final int MIXED_SHADOW_EVERY = 3;
     static final int MAX_STEP = 3;
-    /**
-     * The demo judges every window, and a window the SLO missed stays missed: the agent moves sparser once a p95 passes
-     * 95% of the target rather than after it broke it (BENCHMARKS.md, "Session 8").
-     */
-    static final double GUARD_FRACTION = 0.95;
     private static final Duration PLAN_TIMEOUT = Duration.ofMinutes(5);
 
     private final Settings settings;
@@ -174,7 +169,7 @@ public final class DemoRun implements AutoCloseable {
         status.accept("starting the agent (it builds a first plan from the calibration text)");
         // a short ladder and a load that doubles at once: one move may cross the whole ladder when the p95 says it must
         SloSpec.Builder spec = SloSpec.builder(DEPLOYMENT).e2eP95Seconds(slo).qualityBudget(settings.qualityBudget())
-                .cooldown(settings.window().multipliedBy(2)).maxStep(MAX_STEP).guardFraction(GUARD_FRACTION);
+                .cooldown(settings.window().multipliedBy(2)).maxStep(MAX_STEP);
         sloTuning.accept(spec);
         AgentConfig.Builder config = AgentConfig.builder(bootstrap, settings.modelDir(), workDir.resolve("store"), spec.build())
                 .window(settings.window())
