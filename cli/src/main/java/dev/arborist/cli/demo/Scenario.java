@@ -20,8 +20,12 @@ public enum Scenario implements Traffic {
      * is loose, so the controller's base rung stays dense and whatever runs sparser was sent there by the table.
      */
     MIXED("mixed", progress -> 1.0, Domain.CHAT, Domain.REPEAT, progress -> 0.5, 3.0),
-    /** Base load; traffic moves from chat to formal text at a third of the run. */
-    DOMAIN_SHIFT("domain-shift", progress -> 1.0, Domain.CHAT, Domain.FORMAL, progress -> progress < 1.0 / 3 ? 0.0 : 1.0,
+    /**
+     * Base load; traffic moves from chat to formal text halfway. Not sooner: the agent replaces its calibration plan with
+     * one from live statistics 50-100 s in on this machine, and a shift before that leaves formal text in the reference
+     * that drift is measured against.
+     */
+    DOMAIN_SHIFT("domain-shift", progress -> 1.0, Domain.CHAT, Domain.FORMAL, progress -> progress < 0.5 ? 0.0 : 1.0,
             Scenario.SLO_OVER_BASE_P95);
 
     /** The SLO as a multiple of the dense p95 at base load: headroom for bursts, not for a doubled load. */
@@ -63,7 +67,7 @@ public enum Scenario implements Traffic {
         return switch (this) {
             case STEADY, MIXED -> java.util.List.of(0.0);
             case LOAD_STEP -> java.util.List.of(0.0, 0.25, 0.75);
-            case DOMAIN_SHIFT -> java.util.List.of(0.0, 1.0 / 3);
+            case DOMAIN_SHIFT -> java.util.List.of(0.0, 0.5);
         };
     }
 

@@ -57,9 +57,12 @@ class ScenarioTest {
     @DisplayName("domain shift: traffic moves to text whose experts were trimmed; the agent detects the drift and rebuilds from recent statistics")
     void domainShift() throws Exception {
         // a comparison holds 1024 sampled tokens (about 10 s of this traffic) and drift takes three in a row
-        DemoReport report = run(Scenario.DOMAIN_SHIFT, Duration.ofSeconds(120), slo -> { });
+        // the shift comes halfway, mostly after the live-statistics plan (50-100 s in), and leaves 100 s to confirm drift and
+        // rebuild: at 120 s (shift at 40 s), on a slower day, the live plan came after the shift, its reference held formal
+        // text and drift was confirmed too late; at 180 s the drift plan came 1 s before the traffic ended
+        DemoReport report = run(Scenario.DOMAIN_SHIFT, Duration.ofSeconds(200), slo -> { });
         assertThat(report.driftEvents()).as("plans rebuilt because traffic drifted").isPositive();
-        double shift = report.durationSeconds() / 3;
+        double shift = report.durationSeconds() / 2;
         assertThat(report.timeline().stream().filter(p -> p.endSeconds() > shift).mapToDouble(Timeline.Point::driftScore)
                 .filter(d -> !Double.isNaN(d)).max().orElse(0)).as("largest drift score after the shift").isPositive();
         assertThat(report.failedRequests()).isZero();
