@@ -181,8 +181,7 @@ public final class ControlBench {
             md.append(String.format(Locale.ROOT, "| %d (%d) | %s | %s | %s | %s | %+.3f | %s |%n", i + 1, t.seed(),
                     percent(t.agent().sloAttainmentAfterConvergence()), percent(t.dense().sloAttainmentAfterConvergence()),
                     percent(t.sparsest().sloAttainmentAfterConvergence()), loss(tokenRatio(t.agent())), halfLoss(t.sparsest()),
-                    attainmentMet(t.agent()) && qualityMet(t) ? "both met" : (attainmentMet(t.agent()) ? "" : "attainment NOT met")
-                            + (attainmentMet(t.agent()) || qualityMet(t) ? "" : ", ") + (qualityMet(t) ? "" : "quality NOT met")));
+                    verdict(t)));
         }
         md.append(String.format(Locale.ROOT, "| median | %s | %s | %s | %s | %+.3f | attainment met in %d of %d, quality in %d of %d |%n",
                 percent(median(trials, t -> t.agent().sloAttainmentAfterConvergence())),
@@ -205,6 +204,18 @@ public final class ControlBench {
                         + "against half of always-sparsest's %+.3f: %s.%n", percent(agent.sloAttainmentAfterConvergence()), 100 * GOAL_ATTAINMENT,
                 converged ? "" : ", but a change never converged and the windows after it are left out", attainmentMet(agent) ? "met" : "NOT met",
                 loss(tokenRatio(agent)), halfLoss(trial.sparsest()), qualityMet(trial) ? "met" : "NOT met");
+    }
+
+    /** "both met", or which goal a repeat missed. */
+    private static String verdict(Trial trial) {
+        List<String> missed = new ArrayList<>();
+        if (!attainmentMet(trial.agent())) {
+            missed.add("attainment NOT met");
+        }
+        if (!qualityMet(trial)) {
+            missed.add("quality NOT met");
+        }
+        return missed.isEmpty() ? "both met" : String.join(", ", missed);
     }
 
     private static boolean attainmentMet(DemoReport agent) {
