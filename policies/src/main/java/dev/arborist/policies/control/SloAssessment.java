@@ -28,9 +28,13 @@ final class SloAssessment {
 
         /** e.g. "e2e p95 1.42 s > target 1.20 s", or "e2e p95 1.16 s > 1.14 s (95% of target 1.20 s)" under a guard. */
         String describeViolation() {
-            String line = observed > target ? "target " + seconds(target) : seconds(guard) + " (" + percent(guard / target) + " of target "
-                    + seconds(target) + ")";
-            return metric.label() + " p95 " + seconds(observed) + " > " + line;
+            return metric.label() + " p95 " + seconds(observed) + " > " + (observed > target ? "target " + seconds(target) : guardLine());
+        }
+
+        /** The line a window must stay at or under: "target 1.20 s", or "1.14 s (95% of target 1.20 s)" under a guard. */
+        String guardLine() {
+            return guard < target ? seconds(guard) + " (" + percent(guard / target) + " of target " + seconds(target) + ")"
+                    : "target " + seconds(target);
         }
 
         double ratio() {
@@ -94,8 +98,7 @@ final class SloAssessment {
                     .collect(Collectors.joining(", "));
         }
         return readings.stream().filter(Reading::hasData).map(x -> x.metric().label() + " p95 " + seconds(x.observed()) + " <= "
-                + (x.guard() < x.target() ? seconds(x.guard()) + " (" + percent(x.guard() / x.target()) + " of target)" : "target "
-                + seconds(x.target()))).collect(Collectors.joining(", "));
+                + x.guardLine()).collect(Collectors.joining(", "));
     }
 
     /** The window's metrics for the audit record. */

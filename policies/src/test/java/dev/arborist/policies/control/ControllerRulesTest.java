@@ -102,7 +102,9 @@ class ControllerRulesTest {
         SloSpec guarded = SloSpec.builder("chat").e2eP95Seconds(1.0).qualityBudget(0.1).maxStep(3).guardFraction(0.95).build();
         SloSpec unguarded = SloSpec.builder("chat").e2eP95Seconds(1.0).qualityBudget(0.1).maxStep(3).build();
 
-        assertThat(feed(new Controller(guarded, FIVE), 0, 100, 0.94).action()).isEqualTo(Action.HOLD);
+        ControlDecision close = feed(new Controller(guarded, FIVE), 0, 100, 0.94);
+        assertThat(close.action()).isEqualTo(Action.HOLD);
+        assertThat(close.reason()).isEqualTo("within SLO: e2e p95 0.94 s <= 0.95 s (95% of target 1.00 s)");
         ControlDecision early = feed(new Controller(guarded, FIVE), 0, 100, 0.97);
         assertThat(early.action()).isEqualTo(Action.SPARSER);
         assertThat(early.reason()).startsWith("e2e p95 0.97 s > 0.95 s (95% of target 1.00 s) for 1 window(s); rung 0 -> 1");
