@@ -156,7 +156,10 @@ final class AgentLoop implements Runnable {
             publish(c);
         }
         c.commit();
-        c.lag().forEach(metrics::lag);
+        Map<String, Long> lag = c.lag();
+        for (String topic : TelemetryConsumer.TOPICS) {
+            metrics.lag(topic, lag.containsKey(topic) ? lag.get(topic) : Double.NaN); // NaN: unknown, not 0
+        }
     }
 
     /** Moves decided records into the outbox; the marks are taken first so a failure loses nothing. */

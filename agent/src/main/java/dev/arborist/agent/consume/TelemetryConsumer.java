@@ -119,7 +119,7 @@ public final class TelemetryConsumer implements AutoCloseable {
         }
     }
 
-    /** Records the group has not consumed yet, per topic (what the broker last reported; empty before the first fetch). */
+    /** Records the group has not consumed yet, per topic (what the broker last reported); a topic is missing before its first fetch. */
     public Map<String, Long> lag() {
         Map<String, Long> lag = new TreeMap<>();
         for (TopicPartition tp : consumer.assignment()) {

@@ -7,10 +7,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The agent's meters, under the exact Prometheus names the dashboards read (Micrometer dots become
@@ -28,15 +30,27 @@ public final class AgentMetrics implements AutoCloseable {
     public static final List<String> SKIP_REASONS = List.of("malformed", "unknown_schema", "other_deployment", "late", "unknown_plan");
     /** The latency quantiles an SLO may target, as label values. */
     public static final List<String> LATENCIES = List.of("ttft_p95", "itl_p95", "e2e_p95");
+    /**
+     * The agent reads its lag after every poll; with the broker down its loop blocks and the last reading would
+     * stand for the whole outage (typically 0), so one this old reads as unknown.
+     */
+    public static final Duration LAG_MAX_AGE = Duration.ofSeconds(10);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final String deployment;
+    private final LongSupplier nanoTime;
     private final Map<String, Value> values = new ConcurrentHashMap<>();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     /** @param topics the topics consumed, for the lag and skip series */
     public AgentMetrics(String deployment, List<String> topics) {
+        this(deployment, topics, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock that ages readings (tests pass their own) */
+    AgentMetrics(String deployment, List<String> topics, LongSupplier nanoTime) {
         this.deployment = deployment;
+        this.nanoTime = nanoTime;
         for (String a : ACTIONS) {
             decisions(a);
         }
@@ -44,7 +58,9 @@ public final class AgentMetrics implements AutoCloseable {
             builds(r);
         }
         for (String topic : topics) {
-            gauge("arborist.agent.consumer.lag.records", "Records of the topic not yet consumed by the agent's group", Tags.of("topic", topic));
+            gauge("arborist.agent.consumer.lag.records", "Records of the topic not yet consumed by the agent's group; NaN while unknown"
+                    + " (before the first fetch, or no reading for " + LAG_MAX_AGE.toSeconds() + " s: the broker unreachable)",
+                    Tags.of("topic", topic), LAG_MAX_AGE);
             for (String reason : SKIP_REASONS) {
                 skipped(topic, reason);
             }
@@ -162,8 +178,13 @@ public final class AgentMetrics implements AutoCloseable {
     }
 
     private void gauge(String name, String help, Tags tags) {
+        gauge(name, help, tags, null);
+    }
+
+    /** @param maxAge a reading older than this is unknown (NaN); null: a reading holds until the next */
+    private void gauge(String name, String help, Tags tags, Duration maxAge) {
         values.computeIfAbsent(name + tags, k -> {
-            Value v = new Value();
+            Value v = new Value(maxAge == null ? Long.MAX_VALUE : maxAge.toNanos(), nanoTime);
             Gauge.builder(name, v, Value::get).description(help).tags(tags).register(registry);
             return v;
         });
@@ -177,20 +198,29 @@ public final class AgentMetrics implements AutoCloseable {
         v.set(value);
     }
 
-    /** A gauge's current value; NaN until set. */
+    /** A gauge's current value; NaN until set, and once the last reading is older than its maximum age. */
     private static final class Value implements DoubleSupplier {
+        private final long maxAgeNanos;
+        private final LongSupplier nanoTime;
         private volatile double value = Double.NaN;
+        private volatile long setAt;
+
+        Value(long maxAgeNanos, LongSupplier nanoTime) {
+            this.maxAgeNanos = maxAgeNanos;
+            this.nanoTime = nanoTime;
+        }
 
         double get() {
-            return value;
+            return nanoTime.getAsLong() - setAt > maxAgeNanos ? Double.NaN : value;
         }
 
         @Override
         public double getAsDouble() {
-            return value;
+            return get();
         }
 
         void set(double v) {
+            setAt = nanoTime.getAsLong();
             value = v;
         }
     }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,27 @@ class AgentMetricsTest {
             assertThat(http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
             live.set(false);
             assertThat(http.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+        }
+    }
+
+    @Test
+    @DisplayName("a lag reading older than LAG_MAX_AGE reads as NaN (unknown), not as its last value; the next reading holds again;"
+            + " other gauges keep theirs")
+    void staleLagIsUnknown() {
+        AtomicLong now = new AtomicLong();
+        String topic = "arborist.telemetry.requests";
+        try (AgentMetrics m = new AgentMetrics("prod", List.of(topic), now::get)) {
+            m.lag(topic, 0);
+            m.rung(1);
+            now.addAndGet(AgentMetrics.LAG_MAX_AGE.toNanos());
+            assertThat(m.scrape()).contains("arborist_agent_consumer_lag_records{topic=\"arborist.telemetry.requests\"} 0.0");
+
+            now.incrementAndGet();
+            assertThat(m.scrape()).contains("arborist_agent_consumer_lag_records{topic=\"arborist.telemetry.requests\"} NaN")
+                    .contains("arborist_agent_rung{deployment=\"prod\"} 1.0");
+
+            m.lag(topic, 7);
+            assertThat(m.scrape()).contains("arborist_agent_consumer_lag_records{topic=\"arborist.telemetry.requests\"} 7.0");
         }
     }
 

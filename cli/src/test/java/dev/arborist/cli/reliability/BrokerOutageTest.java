@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <li>serving answers every request, during the outage too;
  * <li>it reports itself disconnected and counts the telemetry it could not send as dropped;
  * <li>after the restart it reconnects and events flow again;
+ * <li>the agent's consumer lag reads as unknown (NaN) while the broker is down, not as its last value;
  * <li>the agent survives, its consumer lag returns to 0, its windows count requests sent after the restart, and once the
  *     load stops its consumer group has committed every record on the broker, the outage's backlog included.
  * </ul>
@@ -60,7 +61,7 @@ class BrokerOutageTest {
 
     /** What the run measured, printed as the evidence and asserted on. */
     record Outcome(long servedBeforeOutage, long servedDuringOutage, long servedAfterRestart, long failed, List<String> failures,
-            Scrapes.Telemetry beforeOutage, double minConnectedDuringOutage, Scrapes.Telemetry atRestart, Scrapes.Telemetry atCatchUp,
+            Scrapes.Telemetry beforeOutage, double minConnectedDuringOutage, boolean agentLagUnknownDuringOutage, Scrapes.Telemetry atRestart, Scrapes.Telemetry atCatchUp,
             Scrapes.Telemetry atEnd, Duration brokerRestart, Duration catchUp, double agentMaxLagWhileCatchingUp, long agentRequestsSinceRestart,
             double agentLateEvents) {
     }
@@ -85,6 +86,8 @@ class BrokerOutageTest {
             assertThat(o.servedDuringOutage()).as("requests served while the broker was down").isPositive();
             assertThat(o.beforeOutage().dropped()).as("telemetry dropped before the outage").isZero();
             assertThat(o.minConnectedDuringOutage()).as("arborist_telemetry_connected during the outage").isZero();
+            assertThat(o.agentLagUnknownDuringOutage()).as("arborist_agent_consumer_lag_records went NaN (unknown) during the outage,"
+                    + " not its last value").isTrue();
             assertThat(o.atRestart().dropped()).as("telemetry dropped by the end of the outage").isPositive();
             assertThat(o.atEnd().connected()).as("arborist_telemetry_connected after the restart").isEqualTo(1);
             assertThat(o.atEnd().sent()).as("telemetry sent keeps increasing after the catch-up").isGreaterThan(o.atCatchUp().sent());
@@ -103,7 +106,7 @@ class BrokerOutageTest {
             long servedBefore = load.served();
 
             kafka.stop();
-            double minConnected = watchOutage(scrapes);
+            Outage outage = watchOutage(scrapes);
             Scrapes.Telemetry atRestart = scrapes.telemetry();
             long servedDuring = load.served() - servedBefore;
             Instant restarting = Instant.now();
@@ -119,21 +122,27 @@ class BrokerOutageTest {
             long servedAfter = load.served() - servedBefore - servedDuring;
             long agentRequests = CatchUp.requestsCounted(agent, restarted);
             load.close(); // counts the requests still in flight before the totals are read
-            return new Outcome(servedBefore, servedDuring, servedAfter, load.failed(), load.failures(), before, minConnected, atRestart,
+            return new Outcome(servedBefore, servedDuring, servedAfter, load.failed(), load.failures(), before, outage.minConnected(),
+                    outage.agentLagUnknown(), atRestart,
                     atCatchUp, atEnd, Duration.between(restarting, restarted), caughtUpAfter, catchUp.maxLag(), agentRequests,
                     scrapes.agentLateEvents());
         }
     }
 
-    /** Samples serving's telemetry meters for the length of the outage; returns the lowest "connected" seen. */
-    private static double watchOutage(Scrapes scrapes) throws Exception {
+    /** What the meters showed while the broker was down: serving's lowest "connected", and whether the agent's lag read as unknown. */
+    private record Outage(double minConnected, boolean agentLagUnknown) {}
+
+    /** Samples serving's telemetry meters and the agent's consumer lag for the length of the outage. */
+    private static Outage watchOutage(Scrapes scrapes) throws Exception {
         long end = System.nanoTime() + OUTAGE.toNanos();
         double minConnected = Double.POSITIVE_INFINITY;
+        boolean lagUnknown = false;
         while (System.nanoTime() < end) {
             minConnected = Math.min(minConnected, scrapes.telemetry().connected());
+            lagUnknown |= Double.isNaN(scrapes.agentLag());
             Thread.sleep(500);
         }
-        return minConnected;
+        return new Outage(minConnected, lagUnknown);
     }
 
     /** The clients keep running meanwhile: this only holds the test until then. */
