@@ -61,8 +61,8 @@ class BrokerOutageTest {
 
     /** What the run measured, printed as the evidence and asserted on. */
     record Outcome(long servedBeforeOutage, long servedDuringOutage, long servedAfterRestart, long failed, List<String> failures,
-            Scrapes.Telemetry beforeOutage, double minConnectedDuringOutage, boolean agentLagUnknownDuringOutage, Scrapes.Telemetry atRestart, Scrapes.Telemetry atCatchUp,
-            Scrapes.Telemetry atEnd, Duration brokerRestart, Duration catchUp, double agentMaxLagWhileCatchingUp, long agentRequestsSinceRestart,
+            Scrapes.Telemetry beforeOutage, Outage duringOutage, Scrapes.Telemetry atRestart, Scrapes.Telemetry atCatchUp, Scrapes.Telemetry atEnd,
+            Duration brokerRestart, Duration catchUp, double agentMaxLagWhileCatchingUp, long agentRequestsSinceRestart,
             double agentLateEvents) {
     }
 
@@ -85,8 +85,8 @@ class BrokerOutageTest {
             assertThat(o.failed()).as("requests not answered with 200 (first ones: %s)", o.failures()).isZero();
             assertThat(o.servedDuringOutage()).as("requests served while the broker was down").isPositive();
             assertThat(o.beforeOutage().dropped()).as("telemetry dropped before the outage").isZero();
-            assertThat(o.minConnectedDuringOutage()).as("arborist_telemetry_connected during the outage").isZero();
-            assertThat(o.agentLagUnknownDuringOutage()).as("arborist_agent_consumer_lag_records went NaN (unknown) during the outage,"
+            assertThat(o.duringOutage().minConnected()).as("arborist_telemetry_connected during the outage").isZero();
+            assertThat(o.duringOutage().agentLagUnknown()).as("arborist_agent_consumer_lag_records went NaN (unknown) during the outage,"
                     + " not its last value").isTrue();
             assertThat(o.atRestart().dropped()).as("telemetry dropped by the end of the outage").isPositive();
             assertThat(o.atEnd().connected()).as("arborist_telemetry_connected after the restart").isEqualTo(1);
@@ -122,8 +122,7 @@ class BrokerOutageTest {
             long servedAfter = load.served() - servedBefore - servedDuring;
             long agentRequests = CatchUp.requestsCounted(agent, restarted);
             load.close(); // counts the requests still in flight before the totals are read
-            return new Outcome(servedBefore, servedDuring, servedAfter, load.failed(), load.failures(), before, outage.minConnected(),
-                    outage.agentLagUnknown(), atRestart,
+            return new Outcome(servedBefore, servedDuring, servedAfter, load.failed(), load.failures(), before, outage, atRestart,
                     atCatchUp, atEnd, Duration.between(restarting, restarted), caughtUpAfter, catchUp.maxLag(), agentRequests,
                     scrapes.agentLateEvents());
         }
