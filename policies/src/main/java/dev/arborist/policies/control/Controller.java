@@ -183,7 +183,9 @@ public final class Controller {
 
     /**
      * A rebuilt plan brought a new ladder. Bars, the quality cap and pending verdicts belonged to the
-     * old rungs and are dropped; the current rung is clamped to the sparsest allowed one at or below it.
+     * old rungs and are dropped; recent peaks are kept (as dense p95 shares, they hold on any ladder),
+     * so a burst just before a rebuild still holds back the next denser move. The current rung is
+     * clamped to the sparsest allowed one at or below it.
      *
      * @return DENSER if the clamp moved the rung (the agent must publish it), else HOLD
      */

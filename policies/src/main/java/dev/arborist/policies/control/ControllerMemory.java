@@ -112,8 +112,8 @@ final class ControllerMemory {
     void forgetLadder(int rung) {
         forgetStreaks(rung);
         penalties.clear();
-        recentWindows.clear(); // scaled by the old ladder's speed-ups
         qualityCap = null;
+        // recent peaks stay: they are held as dense p95 shares, and dense is the same model on every ladder
     }
 
     /** @return why the controller may not move to {@code rung} now, or null if it may */

@@ -287,6 +287,23 @@ class ControllerRulesTest {
     }
 
     @Test
+    @DisplayName("a rebuilt ladder keeps the recent peak: the burst before the rebuild still holds back the first denser move on the new ladder")
+    void peaksOutliveARebuild() {
+        Controller c = new Controller(E2E_1S, FIVE);
+        assertThat(feed(c, 0, 150, 1.2).action()).isEqualTo(Action.SPARSER);
+        assertThat(c.ladderChanged(FIVE).action()).isEqualTo(Action.HOLD);
+        for (int i = 1; i < 16; i++) {
+            ControlDecision d = feed(c, i, 100, 0.4);
+            assertThat(d.action()).as("window %d", i).isEqualTo(Action.HOLD);
+            if (i >= 3) {
+                assertThat(d.reason()).contains("but the peak of the last 150 s at this load would put the tightest p95 at 120% of its"
+                        + " target on rung 0");
+            }
+        }
+        assertThat(feed(c, 16, 100, 0.4).action()).isEqualTo(Action.DENSER);
+    }
+
+    @Test
     @DisplayName("a window decided long after it ended (an agent catching up after an outage) is no peak, and breaks nothing")
     void lateWindowsAreNoPeak() {
         Controller c = new Controller(E2E_1S, FIVE, ControllerState.startingAt(1));
