@@ -49,6 +49,7 @@ public final class DeploymentControl {
     private final double minBuildTokens;
     private int windowsUntilBuild; // > 0 after a build that published nothing
     private WindowStats lastEvidence; // the latest window the controller took as evidence: the basis of the next watch
+    private BuildResult.Built waiting; // a verified replacement held back while it would move the deployment off its rung
     private final Deque<WindowStats> history = new ArrayDeque<>(); // read by other threads: guarded by itself
 
     private DeploymentControl(SloSpec spec, AgentMetrics metrics, DeploymentTelemetry telemetry, PlanWorker worker, Announcer announcer,
@@ -113,6 +114,10 @@ public final class DeploymentControl {
         if (effect != null && rollout.measured(effect, now)) {
             drift.served(rollout.current());
             return; // the plan regressed and was rolled back: this window says nothing more
+        }
+        if (waiting != null && !rollout.wouldMoveRung(waiting)) {
+            publish(waiting, now);
+            return; // the new ladder's windows start now
         }
         ServedPlan current = rollout.current();
         telemetry.inputs().follow(current.planId());
@@ -198,12 +203,14 @@ public final class DeploymentControl {
         boolean richerThanCalibration = enoughTraffic && sampled >= worker.calibrationTokens();
         boolean fromLive = enoughTraffic;
         String reason = null;
+        boolean urgent = true;
         if (!rollout.hasPlan() && (richerThanCalibration || worker.canBuildWithoutTraffic())) {
             fromLive = richerThanCalibration;
             reason = fromLive ? "initial plan from live statistics" : "initial plan from the calibration text ("
                     + (enoughTraffic ? "fewer live tokens than it holds" : "no live statistics yet") + ")";
-        } else if (rollout.hasPlan() && rollout.fromCalibration() && richerThanCalibration && calm) {
+        } else if (rollout.hasPlan() && rollout.fromCalibration() && richerThanCalibration && calm && waiting == null) {
             reason = "live statistics replace the calibration text";
+            urgent = false;
         } else if (rollout.hasPlan() && report != null && report.drifted() && enoughTraffic) {
             reason = String.format(Locale.ROOT, "drift: expert-usage JS %s bits, channel-norm shift %s over %d window(s)",
                     format(report.score()), format(report.normShift()), report.windowsOver());
@@ -217,20 +224,37 @@ public final class DeploymentControl {
         }
         metrics.decision("rebuild");
         LOG.info("building a plan: {}", reason);
-        worker.submit(new BuildRequest(reason, fromLive ? telemetry.traffic().statistics() : null,
+        worker.submit(new BuildRequest(reason, urgent, fromLive ? telemetry.traffic().statistics() : null,
                 telemetry.prompts().stream(rollout.eosId()), rollout.nextBuildDir()));
     }
 
-    /** A build finished: publish it, or record why not. */
+    /**
+     * A build finished: publish it, or record why not. A replacement that is not urgent (live
+     * statistics replacing the calibration text) waits while its verified ladder would move the
+     * deployment off the rung it runs: in the control bench such a plan, built in a calm window, came
+     * back under a doubled load one rung short and clamped the agent onto a rung the next burst broke.
+     * It goes out once the controller is back within its ladder; a restart forgets it (the replacement
+     * is built again in a calm window).
+     */
     public void onBuild(BuildResult result, Instant now) {
         if (result instanceof BuildResult.Built built) {
-            rollout.publish(built, lastEvidence, now);
-            telemetry.inputs().follow(rollout.current().planId()); // the new plan's requests from now on
-            drift.rebase(built.request().statistics(), rollout.current());
+            if (!built.request().urgent() && rollout.wouldMoveRung(built)) {
+                waiting = built;
+                rollout.waiting(built, now);
+            } else {
+                publish(built, now);
+            }
         } else {
             rollout.rejected(result, now);
             windowsUntilBuild = BUILD_BACKOFF_WINDOWS;
         }
+    }
+
+    private void publish(BuildResult.Built built, Instant now) {
+        waiting = null; // whatever waited is older
+        rollout.publish(built, lastEvidence, now);
+        telemetry.inputs().follow(rollout.current().planId()); // the new plan's requests from now on
+        drift.rebase(built.request().statistics(), rollout.current());
     }
 
     /** The unit order of a plan this agent published (current or previous); null for any other. */

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,7 +113,7 @@ final class Rollout {
                 .withPolicy(current == null ? null : json(current.policy().clampedTo(fresh.rungs().size())), built.request().reason());
         Rung target = fresh.rungs().get(to);
         long seq = announcer.announce(new Announcer.Announcement("rebuild", artifact.id(), built.request().reason() + "; "
-                + fresh.rungs().size() + " verified rungs", from, to, observed(built), Map.of("perplexity_ratio",
+                + verifiedRungs(built), from, to, observed(built), Map.of("perplexity_ratio",
                 target.perplexityRatio(), "decode_speedup", target.decodeSpeedup()), target.perplexityRatio(), update), now);
         previous = current;
         current = fresh.at(update.withSequence(seq));
@@ -121,6 +122,31 @@ final class Rollout {
         LOG.info("published plan {} ({} verified rungs, serving rung {}): {}", artifact.id(), fresh.rungs().size(), to,
                 built.request().reason());
         startWatch(seq, "rebuild", from, basis, previous == null ? null : previous.update(), now);
+    }
+
+    /**
+     * Whether publishing {@code built} now would move the deployment off the rung it runs: its ladder
+     * ends before that rung, or the rung is over the budget there.
+     */
+    boolean wouldMoveRung(BuildResult.Built built) {
+        return controller != null && controller.rungKeptOn(ServedPlan.rungsOf(built.artifact())) != controller.currentRung();
+    }
+
+    /** Records a verified plan that is held back because publishing it now would move the deployment off its rung. */
+    void waiting(BuildResult.Built built, Instant now) {
+        int rung = current.rung();
+        int kept = controller.rungKeptOn(ServedPlan.rungsOf(built.artifact()));
+        String reason = String.format(Locale.ROOT, "%s; plan %s, %s, waits: published now it would move the deployment from rung %d"
+                + " to rung %d, so it goes out once the deployment runs rung %d or denser", built.request().reason(), built.artifact().id(),
+                verifiedRungs(built), rung, kept, kept);
+        // no plan id: the record publishes nothing (the plan's own record follows when it goes out)
+        announcer.announce(new Announcer.Announcement("rebuild", null, reason, rung, rung, observed(built), Map.of(), null, null), now);
+        LOG.info("{}", reason);
+    }
+
+    private static String verifiedRungs(BuildResult.Built built) {
+        String failure = built.verification().firstFailure();
+        return built.artifact().plan().ladder().size() + " verified rungs" + (failure == null ? "" : " (" + failure + ")");
     }
 
     /** A build that produced nothing to publish is recorded, not retried at once. */

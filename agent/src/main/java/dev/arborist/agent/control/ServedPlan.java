@@ -29,16 +29,20 @@ public record ServedPlan(ModelUpdate update, List<Rung> rungs, List<Level> level
 
     /** A freshly built artifact, announced by {@code update}. */
     public static ServedPlan of(ModelUpdate update, ElasticArtifact artifact, ModelConfig config) {
+        List<Level> levels = artifact.plan().ladder().rungs().stream().map(dev.arborist.policies.elastic.Rung::level).toList();
+        UnitOrder order = UnitOrder.of(artifact.plan().permutation(), TrafficShape.of(config), config.numKvHeads());
+        return new ServedPlan(update, rungsOf(artifact), levels, order);
+    }
+
+    /** An artifact's ladder as the controller sees it: quality as verified before publishing, batch-8 decode speed-up. */
+    public static List<Rung> rungsOf(ElasticArtifact artifact) {
         Map<String, Double> quality = artifact.manifest().quality();
         List<Rung> rungs = new ArrayList<>();
-        List<Level> levels = new ArrayList<>();
         for (dev.arborist.policies.elastic.Rung r : artifact.plan().ladder().rungs()) {
             double ratio = r.index() == 0 ? 1 : quality.getOrDefault("rung_" + r.index() + "_quality_ratio", r.perplexityRatio());
             rungs.add(new Rung(r.index(), ratio, r.index() == 0 ? 1 : r.decodeSpeedupBatch8()));
-            levels.add(r.level());
         }
-        UnitOrder order = UnitOrder.of(artifact.plan().permutation(), TrafficShape.of(config), config.numKvHeads());
-        return new ServedPlan(update, rungs, levels, order);
+        return rungs;
     }
 
     /**

@@ -8,7 +8,6 @@ import dev.arborist.policies.elastic.ElasticPlan;
 import dev.arborist.policies.elastic.Ladder;
 import dev.arborist.policies.elastic.LadderBuilder;
 import dev.arborist.policies.elastic.LadderSettings;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +55,7 @@ public final class PlanBuilder {
                 return new BuildResult.Rejected(request, rejection(plan, v), v);
             }
             if (usable < plan.ladder().size()) {
-                LOG.info("verification dropped rungs {}..{}: {}", usable, plan.ladder().size() - 1, failure(v.rungs().get(usable)));
+                LOG.info("verification dropped rungs {}..{}: {}", usable, plan.ladder().size() - 1, v.firstFailure());
             }
             ElasticPlan verified = new ElasticPlan(plan.permutation(), plan.layerSkipOrder(), new Ladder(plan.ladder().rungs().subList(0, usable)));
             ElasticArtifact artifact = ElasticArtifact.write(request.dir(), verified, base, v.manifestQuality());
@@ -77,11 +76,6 @@ public final class PlanBuilder {
         if (plan.ladder().size() < 2) {
             return "the ladder search found no level within the budget: only the dense rung";
         }
-        return failure(v.rungs().get(1));
-    }
-
-    private static String failure(Verification.RungCheck failed) {
-        return String.format(Locale.ROOT, "rung %d failed verification: held-out perplexity ratio %.3f%s", failed.index(), failed.perplexityRatio(),
-                failed.shadowRatio() == null ? "" : String.format(Locale.ROOT, ", shadow ratio on recent prompts %.3f", failed.shadowRatio()));
+        return v.rungs().get(1).failure();
     }
 }

@@ -2,6 +2,7 @@ package dev.arborist.agent.plan;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,6 +29,12 @@ public record Verification(double densePerplexity, List<RungCheck> rungs, String
         public double qualityRatio() {
             return shadowRatio == null ? perplexityRatio : Math.max(perplexityRatio, shadowRatio);
         }
+
+        /** What was measured, as the audit record and the log say it when the rung failed. */
+        public String failure() {
+            return String.format(Locale.ROOT, "rung %d failed verification: held-out perplexity ratio %.3f%s", index, perplexityRatio,
+                    shadowRatio == null ? "" : String.format(Locale.ROOT, ", shadow ratio on recent prompts %.3f", shadowRatio));
+        }
     }
 
     /**
@@ -40,6 +47,12 @@ public record Verification(double densePerplexity, List<RungCheck> rungs, String
             n++;
         }
         return n;
+    }
+
+    /** Why the ladder ends where it does: the first rung that failed, or null when every rung passed. */
+    public String firstFailure() {
+        int usable = usableRungs();
+        return usable == rungs.size() ? null : rungs.get(usable).failure();
     }
 
     /** Measurements for the plan manifest, e.g. {@code rung_2_quality_ratio}. */

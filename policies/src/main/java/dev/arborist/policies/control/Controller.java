@@ -192,10 +192,7 @@ public final class Controller {
     public ControlDecision ladderChanged(List<Rung> rungs) {
         Ladder next = new Ladder(rungs, spec.maxPerplexityRatio());
         int from = memory.currentRung;
-        int to = Math.min(from, next.sparsest());
-        while (to > 0 && !next.withinBudget(to)) {
-            to--;
-        }
+        int to = rungKeptOn(next);
         this.ladder = next;
         memory.forgetLadder(to);
         if (to == from) {
@@ -205,6 +202,19 @@ public final class Controller {
                 : "rung " + from + " now exceeds the quality budget (perplexity ratio " + ratio(next.rung(from).perplexityRatio()) + ")";
         return new ControlDecision(Action.DENSER, from, to, "ladder rebuilt: " + why + "; clamped to rung " + to, Map.of(),
                 Map.of("perplexity_ratio", next.rung(to).perplexityRatio(), "decode_speedup", next.rung(to).decodeSpeedup()));
+    }
+
+    /** The rung {@link #ladderChanged} would leave the controller on: the current one, or the sparsest allowed one below it. */
+    public int rungKeptOn(List<Rung> rungs) {
+        return rungKeptOn(new Ladder(rungs, spec.maxPerplexityRatio()));
+    }
+
+    private int rungKeptOn(Ladder next) {
+        int to = Math.min(memory.currentRung, next.sparsest());
+        while (to > 0 && !next.withinBudget(to)) {
+            to--;
+        }
+        return to;
     }
 
     /**

@@ -398,6 +398,9 @@ class ControllerRulesTest {
     void ladderChangeClamps() {
         Controller c = new Controller(E2E_1S, FIVE, ControllerState.startingAt(3));
         List<Rung> rebuilt = List.of(Rung.dense(), new Rung(1, 1.05, 1.4), new Rung(2, 1.15, 1.9));
+        assertThat(c.rungKeptOn(rebuilt)).as("rung 3 is gone, rung 2 over the budget").isEqualTo(1);
+        assertThat(c.rungKeptOn(FIVE)).isEqualTo(3);
+        assertThat(c.currentRung()).as("asking moves nothing").isEqualTo(3);
         ControlDecision d = c.ladderChanged(rebuilt);
 
         assertThat(d.action()).isEqualTo(Action.DENSER);

@@ -1,0 +1,206 @@
+package dev.arborist.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arborist.agent.consume.TelemetryConsumer;
+import dev.arborist.agent.control.DeploymentControl;
+import dev.arborist.agent.metrics.AgentMetrics;
+import dev.arborist.agent.plan.BuildRequest;
+import dev.arborist.agent.plan.BuildResult;
+import dev.arborist.agent.plan.EvalText;
+import dev.arborist.agent.plan.PlanBuilder;
+import dev.arborist.agent.plan.PlanVerifier;
+import dev.arborist.agent.plan.PlanWorker;
+import dev.arborist.agent.publish.Pending;
+import dev.arborist.agent.window.DecayedTraffic;
+import dev.arborist.agent.window.DeploymentTelemetry;
+import dev.arborist.agent.window.PromptSample;
+import dev.arborist.agent.window.TrafficShape;
+import dev.arborist.agent.window.WindowStats;
+import dev.arborist.agent.window.Windows;
+import dev.arborist.events.Decision;
+import dev.arborist.events.ModelUpdate;
+import dev.arborist.events.Topics;
+import dev.arborist.model.runtime.TokenizedText;
+import dev.arborist.model.runtime.LanguageModel;
+import dev.arborist.model.tokenizer.HfTokenizer;
+import dev.arborist.policies.calib.CalibrationSet;
+import dev.arborist.policies.control.DriftDetector;
+import dev.arborist.policies.control.SloSpec;
+import dev.arborist.policies.elastic.LadderSettings;
+import dev.arborist.policies.elastic.SpeedComparison;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A replacement plan whose verified ladder is shorter than the rung in use, handed to the control
+ * loop directly (no broker): real plans of the bundled model (the tiny random one's ladders collapse
+ * to two rungs), hand-made windows.
+ */
+class WaitingReplacementTest {
+    private static final Path MODEL = Path.of("../models/arborist-moe-6x8");
+    private static final Duration WINDOW = Duration.ofSeconds(1);
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final SloSpec SLO = AgentFixture.slo(1.0);
+
+    @TempDir
+    static Path dir;
+    @TempDir
+    Path store;
+
+    private static LanguageModel base;
+    private static PlanBuilder builder;
+    private static BuildResult.Built threeRungs;
+    private static BuildResult.Built replacement;
+    private static BuildResult.Built drift;
+
+    private DeploymentControl control;
+    private final List<Decision> rebuilds = new ArrayList<>();
+    private final List<ModelUpdate> updates = new ArrayList<>();
+    private Instant clock = T0;
+
+    @BeforeAll
+    static void buildPlans() throws Exception {
+        base = LanguageModel.load(MODEL);
+        try (HfTokenizer tokenizer = HfTokenizer.load(MODEL.resolve("tokenizer.json"))) {
+            EvalText text = EvalText.split(TokenizedText.read(MODEL.resolve("eval.txt"), tokenizer), 32);
+            CalibrationSet calibration = CalibrationSet.fromTokens(TokenizedText.read(MODEL.resolve("calib.txt"), tokenizer), 16, 32);
+            PlanVerifier verifier = new PlanVerifier(base, text.heldOut(), 32, 2, SLO.maxPerplexityRatio());
+            builder = new PlanBuilder(base, ladder(List.of(0.05, 0.2)), text, calibration, verifier);
+            threeRungs = build(builder, "initial plan from the calibration text", true, "first");
+            // other text, other unit orders: each plan gets an id of its own (the id hashes the unit order, not the ladder)
+            CalibrationSet live = CalibrationSet.fromTokens(TokenizedText.read(MODEL.resolve("eval.txt"), tokenizer), 16, 32);
+            replacement = build(new PlanBuilder(base, ladder(List.of(0.05)), text, live, verifier), "live statistics replace the calibration text",
+                    false, "replacement");
+            CalibrationSet shifted = CalibrationSet.fromTokens(TokenizedText.read(MODEL.resolve("eval.txt"), tokenizer), 8, 32);
+            drift = build(new PlanBuilder(base, ladder(List.of(0.05)), text, shifted, verifier), "drift: expert-usage JS 0.3 bits", true, "drift");
+        }
+        assertThat(threeRungs.artifact().plan().ladder().size()).isEqualTo(3);
+        assertThat(replacement.artifact().plan().ladder().size()).isEqualTo(2);
+        assertThat(drift.artifact().plan().ladder().size()).isEqualTo(2);
+        assertThat(List.of(threeRungs.artifact().id(), replacement.artifact().id(), drift.artifact().id())).doesNotHaveDuplicates();
+    }
+
+    @AfterAll
+    static void closeModel() {
+        base.close();
+    }
+
+    @Test
+    @DisplayName("a replacement one rung short of the rung in use waits, then goes out at the rung the controller is on once it is back within"
+            + " the replacement's ladder")
+    void shortReplacementWaitsForTheRungInUse() {
+        try (PlanWorker worker = atSparsestRung()) {
+            String firstPlan = threeRungs.artifact().id();
+            control.onBuild(replacement, clock);
+            drain();
+            assertThat(lastUpdate().planId()).as("nothing published while it would move the deployment off rung 2").isEqualTo(firstPlan);
+            Decision waits = rebuilds.get(rebuilds.size() - 1);
+            assertThat(waits.planId()).as("the record publishes no plan").isNull();
+            assertThat(waits.reason()).contains("plan " + replacement.artifact().id() + ", 2 verified rungs", "waits: published now it would"
+                    + " move the deployment from rung 2 to rung 1, so it goes out once the deployment runs rung 1 or denser");
+
+            for (int i = 0; i < 8; i++) { // the violations go on: rung 2 stays, the replacement waits
+                window(firstPlan, 2, 5.0);
+            }
+            assertThat(lastUpdate().planId()).isEqualTo(firstPlan);
+            assertThat(lastRung()).isEqualTo(2);
+
+            while (lastUpdate().planId().equals(firstPlan)) { // headroom brings the controller back denser, then the replacement goes out
+                window(firstPlan, lastRung(), 0.1);
+                assertThat(clock).as("the replacement went out").isBefore(T0.plusSeconds(300));
+            }
+            assertThat(lastUpdate().planId()).isEqualTo(replacement.artifact().id());
+            assertThat(lastRung()).as("published at the rung the controller had reached, not clamped").isEqualTo(1);
+            Decision published = rebuilds.get(rebuilds.size() - 1);
+            assertThat(published.planId()).isEqualTo(replacement.artifact().id());
+            assertThat(published.fromRung()).isEqualTo(1);
+            assertThat(published.toRung()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @DisplayName("an urgent plan (a drift rebuild) goes out at once and clamps, and a replacement waiting before it is dropped")
+    void urgentPlansGoOutAtOnce() {
+        try (PlanWorker worker = atSparsestRung()) {
+            control.onBuild(replacement, clock);
+            control.onBuild(drift, clock);
+            drain();
+            assertThat(lastUpdate().planId()).isEqualTo(drift.artifact().id());
+            assertThat(lastRung()).as("clamped to the sparsest rung of its ladder").isEqualTo(1);
+
+            for (int i = 0; i < 40; i++) { // headroom: the controller goes dense, where the dropped replacement would fit
+                window(drift.artifact().id(), lastRung(), 0.1);
+            }
+            assertThat(lastRung()).isZero();
+            assertThat(updates).extracting(ModelUpdate::planId).doesNotContain(replacement.artifact().id());
+        }
+    }
+
+    /** A control loop with the three-rung plan published, and violations until the controller runs its rung 2; its idle worker. */
+    private PlanWorker atSparsestRung() {
+        PlanWorker worker = new PlanWorker(builder); // never submits: no traffic reaches the build threshold
+        control = control(worker);
+        control.onBuild(threeRungs, clock);
+        drain();
+        while (lastRung() < 2) {
+            window(threeRungs.artifact().id(), lastRung(), 5.0);
+            assertThat(clock).as("reached rung 2").isBefore(T0.plusSeconds(60));
+        }
+        return worker;
+    }
+
+    private static BuildResult.Built build(PlanBuilder builder, String reason, boolean urgent, String name) {
+        BuildResult result = builder.build(new BuildRequest(reason, urgent, null, new int[0], dir.resolve("plans").resolve(name)));
+        assertThat(result).isInstanceOf(BuildResult.Built.class);
+        return (BuildResult.Built) result;
+    }
+
+    private static LadderSettings ladder(List<Double> budgets) {
+        return new LadderSettings(budgets, 32, 2, 2, new SpeedComparison(1, 4, 4)).withFfnStep(LadderSettings.QUICK_FFN_STEP);
+    }
+
+    private DeploymentControl control(PlanWorker worker) {
+        TrafficShape shape = TrafficShape.of(base.config());
+        DeploymentTelemetry telemetry = new DeploymentTelemetry(shape, Windows.restore(WINDOW, null, T0),
+                DecayedTraffic.restore(shape, Duration.ofSeconds(10), null), PromptSample.restore(8, base.config().maxPositions(), null),
+                id -> control.orderOf(id));
+        return DeploymentControl.create(SLO, base, store, new AgentMetrics(AgentFixture.DEPLOYMENT, TelemetryConsumer.TOPICS), telemetry, worker, new DriftDetector(0.05, 0.5, 2), 1 << 20, Double.MAX_VALUE, null);
+    }
+
+    /** One closed window of 20 requests on {@code plan} at {@code rung}, e2e p95 {@code e2e} s; then the records it queued. */
+    private void window(String plan, int rung, double e2e) {
+        WindowStats w = new WindowStats(clock, clock.plus(WINDOW), 20, 1, 400, 320, null, null, e2e, 0.0, Map.of(rung, 20L),
+                Map.of(plan, 20L), Map.of(), Map.of(), 0, null);
+        clock = clock.plus(WINDOW);
+        control.onWindow(w, clock);
+        drain();
+    }
+
+    private void drain() {
+        for (Pending p : control.announcer().drain()) {
+            if (p.topic().equals(Topics.MODELS.topic())) {
+                updates.add(ModelUpdate.parse(p.value()));
+            } else if (p.topic().equals(Topics.DECISIONS.topic()) && "rebuild".equals(Decision.parse(p.value()).action())) {
+                rebuilds.add(Decision.parse(p.value()));
+            }
+        }
+    }
+
+    private ModelUpdate lastUpdate() {
+        return updates.get(updates.size() - 1);
+    }
+
+    private int lastRung() {
+        return lastUpdate().rung();
+    }
+}
