@@ -237,6 +237,11 @@ public final class DeploymentControl {
      * is built again in a calm window).
      */
     public void onBuild(BuildResult result, Instant now) {
+        if (result instanceof BuildResult.Built built && rollout.hasPlan() && built.artifact().id().equals(rollout.current().planId())) {
+            // a plan's id hashes its unit order, not its ladder: serving would take this for the plan it runs and keep that ladder
+            result = new BuildResult.Rejected(built.request(), "the same unit order as plan " + built.artifact().id() + ", served now: nothing"
+                    + " to change", built.verification());
+        }
         if (result instanceof BuildResult.Built built) {
             if (!built.request().urgent() && rollout.wouldMoveRung(built)) {
                 waiting = built;

@@ -42,11 +42,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A replacement plan whose verified ladder is shorter than the rung in use, handed to the control
- * loop directly (no broker): real plans of the bundled model (the tiny random one's ladders collapse
- * to two rungs), hand-made windows.
+ * What the control loop does with a finished build, handed to it directly (no broker): real plans of
+ * the bundled model (the tiny random one's ladders collapse to two rungs), hand-made windows.
  */
-class WaitingReplacementTest {
+class FinishedBuildTest {
     private static final Path MODEL = Path.of("../models/arborist-moe-6x8");
     private static final Duration WINDOW = Duration.ofSeconds(1);
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -62,6 +61,7 @@ class WaitingReplacementTest {
     private static BuildResult.Built threeRungs;
     private static BuildResult.Built replacement;
     private static BuildResult.Built drift;
+    private static BuildResult.Built sameOrder;
 
     private DeploymentControl control;
     private final List<Decision> rebuilds = new ArrayList<>();
@@ -77,6 +77,8 @@ class WaitingReplacementTest {
             PlanVerifier verifier = new PlanVerifier(base, text.heldOut(), 32, 2, SLO.maxPerplexityRatio());
             builder = new PlanBuilder(base, ladder(List.of(0.05, 0.2)), text, calibration, verifier);
             threeRungs = build(builder, "initial plan from the calibration text", true, "first");
+            sameOrder = build(new PlanBuilder(base, ladder(List.of(0.05)), text, calibration, verifier), "drift: expert-usage JS 0.2 bits", true,
+                    "same-order");
             // other text, other unit orders: each plan gets an id of its own (the id hashes the unit order, not the ladder)
             CalibrationSet live = CalibrationSet.fromTokens(TokenizedText.read(MODEL.resolve("eval.txt"), tokenizer), 16, 32);
             replacement = build(new PlanBuilder(base, ladder(List.of(0.05)), text, live, verifier), "live statistics replace the calibration text",
@@ -87,6 +89,7 @@ class WaitingReplacementTest {
         assertThat(threeRungs.artifact().plan().ladder().size()).isEqualTo(3);
         assertThat(replacement.artifact().plan().ladder().size()).isEqualTo(2);
         assertThat(drift.artifact().plan().ladder().size()).isEqualTo(2);
+        assertThat(sameOrder.artifact().id()).isEqualTo(threeRungs.artifact().id());
         assertThat(List.of(threeRungs.artifact().id(), replacement.artifact().id(), drift.artifact().id())).doesNotHaveDuplicates();
     }
 
@@ -143,6 +146,21 @@ class WaitingReplacementTest {
             }
             assertThat(lastRung()).isZero();
             assertThat(updates).extracting(ModelUpdate::planId).doesNotContain(replacement.artifact().id());
+        }
+    }
+
+    @Test
+    @DisplayName("a build with the unit order of the plan served is rejected, not published: a plan's id hashes its unit order, so serving would"
+            + " take it for the plan it runs and keep that ladder")
+    void sameUnitOrderIsNotPublished() {
+        try (PlanWorker worker = atSparsestRung()) {
+            int published = updates.size();
+            control.onBuild(sameOrder, clock);
+            drain();
+            assertThat(updates).hasSize(published);
+            Decision rejected = rebuilds.get(rebuilds.size() - 1);
+            assertThat(rejected.planId()).isNull();
+            assertThat(rejected.reason()).contains("plan rejected: the same unit order as plan " + threeRungs.artifact().id() + ", served now");
         }
     }
 
