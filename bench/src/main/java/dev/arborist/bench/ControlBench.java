@@ -20,8 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
@@ -29,9 +32,10 @@ import java.util.stream.Collectors;
 /**
  * The agent against its two baselines on the same load: the load-step scenario run three times on
  * one model, as {@code arborist demo} runs it (embedded Kafka, serving, the agent, open-loop HTTP
- * traffic). First the agent decides the rung; it also calibrates the base rate and the SLO on this
- * machine. Then every request is pinned to dense, then to the ladder's sparsest rung, through
- * serving's admin API, at the same base rate, SLO and traffic seed. The agent runs in all three,
+ * traffic). In one run the agent decides the rung; the first agent run also calibrates the base rate
+ * and the SLO on this machine. In the others every request is pinned to dense, or to the ladder's
+ * sparsest rung, through serving's admin API, at the same base rate, SLO and traffic seed; repeats
+ * rotate the order of the three runs. The agent runs in all three,
  * so the CPU does the same work besides serving; only the served rung differs. Goals: at least 99%
  * of windows within the SLO after convergence, quality loss at most half of always-sparsest's.
  *
@@ -54,11 +58,14 @@ public final class ControlBench {
     private static final double GOAL_ATTAINMENT = 0.99;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    private static final Map<Baseline, String> POLICY_NAMES = Map.of(Baseline.AGENT, "agent", Baseline.DENSE, "always dense",
+            Baseline.SPARSEST, "always sparsest");
+
     /** One run of the scenario under one policy. */
     private record Run(String policy, DemoReport report) {}
 
-    /** The three policies on one traffic seed. */
-    private record Trial(long seed, List<Run> runs) {
+    /** The three policies on one traffic seed: runs in the order agent, dense, sparsest; {@code order} as they ran. */
+    private record Trial(long seed, List<Run> runs, List<Baseline> order) {
         DemoReport agent() {
             return runs.get(0).report();
         }
@@ -96,7 +103,7 @@ public final class ControlBench {
         List<Trial> trials = new ArrayList<>();
         for (int i = 0; i < repeats; i++) {
             System.err.printf(Locale.ROOT, "control bench: repeat %d of %d, traffic seed %d%n", i + 1, repeats, SEED + i);
-            Trial trial = trial(settings.withSeed(SEED + i), sloTuning);
+            Trial trial = trial(settings.withSeed(SEED + i), i, sloTuning);
             trials.add(trial);
             // the first agent run calibrates load and SLO (unless given); every later run repeats them
             settings = settings.withLoad(trial.agent().baseRate(), trial.agent().sloSeconds());
@@ -113,13 +120,22 @@ public final class ControlBench {
         System.err.println("control bench: wrote " + out.resolve("control.md") + ", the charts and control.json");
     }
 
-    /** The agent, then dense and sparsest pinned at the load and SLO the agent's run used. */
-    private static Trial trial(DemoRun.Settings agent, Consumer<SloSpec.Builder> sloTuning) throws Exception {
-        Run byAgent = run("agent", agent, sloTuning);
-        DemoRun.Settings calibrated = agent.withLoad(byAgent.report().baseRate(), byAgent.report().sloSeconds());
-        Run dense = run("always dense", calibrated.withBaseline(Baseline.DENSE), sloTuning);
-        Run sparsest = run("always sparsest", calibrated.withBaseline(Baseline.SPARSEST), sloTuning);
-        return new Trial(agent.seed(), List.of(byAgent, dense, sparsest));
+    /**
+     * The agent, dense and sparsest at one load and SLO. The order rotates with the repeat, so no policy always runs
+     * first in a fresh JVM (or last, after the others' runs): agent, dense, sparsest; then dense, sparsest, agent; and
+     * so on. While load and SLO are still unknown the agent goes first: its run calibrates them.
+     */
+    private static Trial trial(DemoRun.Settings settings, int repeat, Consumer<SloSpec.Builder> sloTuning) throws Exception {
+        List<Baseline> order = new ArrayList<>(List.of(Baseline.AGENT, Baseline.DENSE, Baseline.SPARSEST));
+        boolean calibrated = settings.baseRate() != null && settings.sloSeconds() != null;
+        Collections.rotate(order, calibrated ? -repeat : 0);
+        Map<Baseline, Run> runs = new EnumMap<>(Baseline.class);
+        for (Baseline policy : order) {
+            Run r = run(POLICY_NAMES.get(policy), settings.withBaseline(policy), sloTuning);
+            runs.put(policy, r);
+            settings = settings.withLoad(r.report().baseRate(), r.report().sloSeconds());
+        }
+        return new Trial(settings.seed(), List.of(runs.get(Baseline.AGENT), runs.get(Baseline.DENSE), runs.get(Baseline.SPARSEST)), order);
     }
 
     private static Run run(String policy, DemoRun.Settings settings, Consumer<SloSpec.Builder> sloTuning) throws Exception {
@@ -142,7 +158,8 @@ public final class ControlBench {
         for (int i = 0; i < trials.size(); i++) {
             Trial trial = trials.get(i);
             if (trials.size() > 1) {
-                md.append(String.format(Locale.ROOT, "%n### Repeat %d: traffic seed %d%n%n", i + 1, trial.seed()));
+                md.append(String.format(Locale.ROOT, "%n### Repeat %d: traffic seed %d (ran %s)%n%n", i + 1, trial.seed(),
+                        trial.order().stream().map(POLICY_NAMES::get).collect(Collectors.joining(", "))));
             }
             md.append(table(trial));
             md.append(goals(trial));
@@ -282,6 +299,7 @@ public final class ControlBench {
         ArrayNode repeats = root.putArray("repeats");
         for (Trial t : trials) {
             ObjectNode trial = repeats.addObject().put("seed", t.seed());
+            t.order().forEach(policy -> trial.withArray("order").add(policy.label()));
             ObjectNode reports = trial.putObject("runs");
             for (Run r : t.runs()) {
                 reports.set(r.report().baseline().label(), r.report().toJson());
