@@ -28,7 +28,7 @@ class InputDependenceTest {
     @DisplayName("mixed traffic: the agent learns a per-input table from live shadow profiles; serving's classes run"
             + " sparser, and each pays at most the input tolerance")
     void learnedTableSendsTolerantClassesSparser() throws Exception {
-        DemoRun.Settings settings = new DemoRun.Settings(MODEL, Scenario.MIXED, Duration.ofSeconds(150), 0, 0, Duration.ofSeconds(3), null,
+        DemoRun.Settings settings = new DemoRun.Settings(MODEL, Scenario.MIXED, Duration.ofSeconds(100), 0, 0, Duration.ofSeconds(3), null,
                 null, BUDGET, 16, 5, true, Baseline.AGENT);
         DemoReport report;
         try (DemoRun run = DemoRun.prepare(settings, line -> System.out.println("[mixed] " + line))) {
