@@ -129,13 +129,17 @@ final class Rollout {
      * ends before that rung, or the rung is over the budget there.
      */
     boolean wouldMoveRung(BuildResult.Built built) {
-        return controller != null && controller.rungKeptOn(ServedPlan.rungsOf(built.artifact())) != controller.currentRung();
+        return controller != null && rungKeptOn(built) != controller.currentRung();
+    }
+
+    private int rungKeptOn(BuildResult.Built built) {
+        return controller.rungKeptOn(ServedPlan.rungsOf(built.artifact()));
     }
 
     /** Records a verified plan that is held back because publishing it now would move the deployment off its rung. */
     void waiting(BuildResult.Built built, Instant now) {
-        int rung = current.rung();
-        int kept = controller.rungKeptOn(ServedPlan.rungsOf(built.artifact()));
+        int rung = controller.currentRung();
+        int kept = rungKeptOn(built);
         String reason = String.format(Locale.ROOT, "%s; plan %s, %s, waits: published now it would move the deployment from rung %d"
                 + " to rung %d, so it goes out once the deployment runs rung %d or denser", built.request().reason(), built.artifact().id(),
                 verifiedRungs(built), rung, kept, kept);
