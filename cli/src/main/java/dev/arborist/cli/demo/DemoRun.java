@@ -177,7 +177,7 @@ public final class DemoRun implements AutoCloseable {
                 .calibFile(settings.modelDir().resolve("calib.txt"));
         if (settings.quickBuilds()) { // rungs at the same budgets, measured on fewer and shorter windows
             double b = settings.qualityBudget();
-            config.ladder(new LadderSettings(List.of(b / 4, b / 2, b), 64, 2, 4, new SpeedComparison(1, 8, 8)).withFfnStep(LadderSettings.QUICK_FFN_STEP)).verifyWindows(2);
+            config.ladder(new LadderSettings(AgentConfig.rungBudgets(b), 64, 2, 4, new SpeedComparison(1, 8, 8)).withFfnStep(LadderSettings.QUICK_FFN_STEP)).verifyWindows(2);
         }
         return open(Agent.start(config.build()));
     }

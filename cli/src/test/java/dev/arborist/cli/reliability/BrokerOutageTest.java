@@ -169,7 +169,7 @@ class BrokerOutageTest {
                 .calibFile(MODEL.resolve("calib.txt"))
                 // the first plan from the calibration text, searched on few short windows (as the demo's quick builds); it is
                 // the only plan, so its rungs are chosen and verified on 8 windows each, where 2 can reject every rung by chance
-                .ladder(new LadderSettings(List.of(budget / 4, budget / 2, budget), 64, 2, 8, new SpeedComparison(1, 8, 8)).withFfnStep(LadderSettings.QUICK_FFN_STEP))
+                .ladder(new LadderSettings(AgentConfig.rungBudgets(budget), 64, 2, 8, new SpeedComparison(1, 8, 8)).withFfnStep(LadderSettings.QUICK_FFN_STEP))
                 .verifyWindows(8)
                 // no rebuild from live statistics: a build would compete with serving for the two cores mid-test
                 .minBuildTokens(1e12)
