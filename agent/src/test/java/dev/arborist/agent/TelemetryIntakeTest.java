@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.arborist.agent.window.WindowStats;
 import dev.arborist.events.EmbeddedKafka;
+import dev.arborist.events.RequestEvent;
 import dev.arborist.events.StatsSketch;
 import dev.arborist.events.Topics;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class TelemetryIntakeTest {
     }
 
     @Test
-    @DisplayName("malformed, unknown-schema and other deployments' events are counted by reason and skipped; two replicas' requests merge into one window whose p95 is the merged one")
+    @DisplayName("malformed, unknown-schema and other deployments' events are counted by reason and skipped; two replicas' requests merge into one window whose p95 is the merged one; its live shadow ratio is exported")
     void skipsBadEventsAndMergesReplicas() throws Exception {
         AgentConfig config = AgentFixture.config(kafka, model, dir.resolve("store"), AgentFixture.slo(5.0), WINDOW)
                 .minBuildTokens(1e12).build(); // no plan builds here
@@ -61,7 +62,9 @@ class TelemetryIntakeTest {
                     sketch.layers(), "a-plan-this-agent-never-published", 1);
             AgentFixture.send(producer, STATS, DEPLOYMENT, otherPlan.encode());
             for (int i = 1; i <= 100; i++) { // replica a: 0.01..1.00 s, replica b: 1.01..2.00 s
-                AgentFixture.send(producer, REQUESTS, DEPLOYMENT, TestEvents.request("a" + i, "replica-a", null, 0, 0.01 * i, now).encode());
+                // replica a's first ten were shadow-scored: 8 tokens each, 0.1 nats a token likelier under the level than under dense
+                RequestEvent.Shadow shadow = i <= 10 ? new RequestEvent.Shadow(8, -1.9, -2.0) : null;
+                AgentFixture.send(producer, REQUESTS, DEPLOYMENT, TestEvents.request("a" + i, "replica-a", null, 0, 0.01 * i, now, shadow).encode());
                 AgentFixture.send(producer, REQUESTS, DEPLOYMENT, TestEvents.request("b" + i, "replica-b", null, 0, 1 + 0.01 * i, now).encode());
             }
             AgentFixture.send(producer, STATS, DEPLOYMENT, sketch.encode());
@@ -81,7 +84,8 @@ class TelemetryIntakeTest {
                     .contains(skipped(REQUESTS, "unknown_schema", 1))
                     .contains(skipped(REQUESTS, "other_deployment", 2))
                     .contains(skipped(REQUESTS, "late", 0))
-                    .contains("arborist_agent_observed_latency_seconds{deployment=\"prod\",metric=\"e2e_p95\"}");
+                    .contains("arborist_agent_observed_latency_seconds{deployment=\"prod\",metric=\"e2e_p95\"}")
+                    .contains("arborist_agent_shadow_quality_ratio{deployment=\"prod\"} 1.105"); // exp(0.1) over 80 >= 64 scored tokens
             assertThat(agent.alive()).isTrue();
         }
     }

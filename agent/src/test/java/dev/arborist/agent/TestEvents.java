@@ -18,8 +18,14 @@ final class TestEvents {
     }
 
     static RequestEvent request(String id, String replica, String planId, int rung, double e2eSeconds, Instant finished) {
+        return request(id, replica, planId, rung, e2eSeconds, finished, null);
+    }
+
+    /** @param shadow serving's comparison with dense, null for a request it did not score */
+    static RequestEvent request(String id, String replica, String planId, int rung, double e2eSeconds, Instant finished,
+                                RequestEvent.Shadow shadow) {
         return new RequestEvent(id, replica, AgentFixture.DEPLOYMENT, planId, planId == null ? null : rung, null, 12, 8, 0.01,
-                e2eSeconds / 4, e2eSeconds / 10, e2eSeconds, "length", new RequestEvent.Features(12, "default", "short", null), null,
+                e2eSeconds / 4, e2eSeconds / 10, e2eSeconds, "length", new RequestEvent.Features(12, "default", "short", null), shadow,
                 finished.toString());
     }
 

@@ -105,7 +105,8 @@ final class LiveStack implements AutoCloseable {
     }
 
     private ServingServer startServing(String bootstrap) throws Exception {
-        TelemetryConfig telemetry = TelemetryConfig.of(bootstrap, DEPLOYMENT).withStats(SAMPLE_EVERY, STATS_INTERVAL);
+        TelemetryConfig telemetry = TelemetryConfig.of(bootstrap, DEPLOYMENT).withStats(SAMPLE_EVERY, STATS_INTERVAL)
+                .withShadowEvery(1); // every idle finish is profiled: the live shadow quality panel fills within a minute
         ServingServer server = await(ServingServer.start(ServingConfig.of(MODEL).withPort(0).withTelemetry(telemetry)));
         open(() -> await(server.close()));
         await(server.ready());

@@ -46,6 +46,7 @@ public final class DeploymentControl {
     private final DriftTracker drift;
     private final EffectWatcher watcher;
     private final InputPolicy inputPolicy;
+    private final ShadowReading shadowReading = new ShadowReading();
     private final double minBuildTokens;
     private int windowsUntilBuild; // > 0 after a build that published nothing
     private WindowStats lastEvidence; // the latest window the controller took as evidence: the basis of the next watch
@@ -89,6 +90,10 @@ public final class DeploymentControl {
     public void onWindow(WindowStats w, Instant now) {
         remember(w);
         metrics.observed(w);
+        Double shadow = shadowReading.add(w);
+        if (shadow != null) {
+            metrics.shadowQuality(shadow);
+        }
         // Sampled statistics of a few tokens are mostly noise: windows accumulate until they hold enough to compare.
         DriftReport report = null;
         if (drift.ready(telemetry.recent())) {

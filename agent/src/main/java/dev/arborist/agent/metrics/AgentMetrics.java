@@ -70,6 +70,8 @@ public final class AgentMetrics implements AutoCloseable {
         gauge("arborist.agent.sparsity.ratio", "Share of decoder weights the current rung does not run", d);
         gauge("arborist.agent.quality.ratio", "Held-out perplexity of the current rung over dense's, as verified", d);
         gauge("arborist.agent.quality.budget.ratio", "Largest perplexity ratio to dense the SLO allows", d);
+        gauge("arborist.agent.shadow.quality.ratio", "Live shadow quality of the rungs served: exp(mean log-likelihood gap to dense) over"
+                + " the last 64 or more shadow-scored tokens; NaN until that many were scored", d);
         gauge("arborist.agent.drift.score", "Traffic drift score of the last window against the plan's reference", d);
         for (String metric : LATENCIES) {
             gauge("arborist.slo.target.seconds", "SLO target of the latency quantile", d.and("metric", metric));
@@ -116,6 +118,11 @@ public final class AgentMetrics implements AutoCloseable {
 
     public void qualityBudget(double ratio) {
         set("arborist.agent.quality.budget.ratio", deploymentTag(), ratio);
+    }
+
+    /** @param ratio the live shadow ratio over the latest pool of scored tokens */
+    public void shadowQuality(double ratio) {
+        set("arborist.agent.shadow.quality.ratio", deploymentTag(), ratio);
     }
 
     public void driftScore(double score) {

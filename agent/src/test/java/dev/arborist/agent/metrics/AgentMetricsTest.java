@@ -30,6 +30,7 @@ class AgentMetricsTest {
             m.lag("arborist.telemetry.requests", 5);
             m.served(2, 0.25, 1.04);
             m.qualityBudget(1.1);
+            m.shadowQuality(1.07);
             m.driftScore(0.01);
             m.sloTarget("e2e_p95", 1.5);
             m.observedLatency("e2e_p95", 1.2);
@@ -46,6 +47,7 @@ class AgentMetricsTest {
                     .contains("arborist_agent_observed_latency_seconds{deployment=\"prod\",metric=\"e2e_p95\"} 1.2")
                     .contains("arborist_agent_quality_ratio{deployment=\"prod\"} 1.04")
                     .contains("arborist_agent_quality_budget_ratio{deployment=\"prod\"} 1.1")
+                    .contains("arborist_agent_shadow_quality_ratio{deployment=\"prod\"} 1.07")
                     .contains("arborist_agent_plan_builds_total{deployment=\"prod\",result=\"published\"} 1.0")
                     .contains("arborist_agent_plan_builds_total{deployment=\"prod\",result=\"rejected\"} 0.0")
                     .contains("arborist_agent_drift_score{deployment=\"prod\"} 0.01")

@@ -74,6 +74,7 @@ public record DemoReport(String scenario, Baseline baseline, double durationSeco
             number(n, "p95_seconds", p.p95Seconds());
             number(n, "sparsity", p.sparsity());
             number(n, "quality_ratio", p.qualityRatio());
+            number(n, "shadow_ratio", p.shadowRatio());
             number(n, "drift_score", p.driftScore());
         }
         return root;

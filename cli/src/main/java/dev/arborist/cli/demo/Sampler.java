@@ -67,7 +67,8 @@ final class Sampler {
         int rung = pinned.isPresent() ? pinned.getAsInt() : (int) agent("arborist_agent_rung", -1);
         return new Timeline.Point(t, offeredRate, ok.size(), finished.size() - ok.size(), Quantiles.p95(ok), slo,
                 rung, agent("arborist_agent_sparsity_ratio", Double.NaN), swaps(),
-                agent("arborist_agent_quality_ratio", Double.NaN), agent("arborist_agent_drift_score", Double.NaN));
+                agent("arborist_agent_quality_ratio", Double.NaN), agent("arborist_agent_shadow_quality_ratio", Double.NaN),
+                agent("arborist_agent_drift_score", Double.NaN));
     }
 
     Totals totals() throws InterruptedException {

@@ -91,7 +91,7 @@ class DemoReportTest {
     private static Timeline timeline(int... rungs) {
         Timeline timeline = new Timeline();
         for (int i = 0; i < rungs.length; i++) {
-            timeline.add(new Timeline.Point(5.0 * (i + 1), 2, 10, 0, SLO / 2, SLO, rungs[i], Double.NaN, 1, Double.NaN, Double.NaN));
+            timeline.add(new Timeline.Point(5.0 * (i + 1), 2, 10, 0, SLO / 2, SLO, rungs[i], Double.NaN, 1, Double.NaN, Double.NaN, Double.NaN));
         }
         return timeline;
     }
