@@ -47,6 +47,7 @@ public final class DeploymentControl {
     private final EffectWatcher watcher;
     private final InputPolicy inputPolicy;
     private final ShadowReading shadowReading = new ShadowReading();
+    private final RungQuality rungQuality = new RungQuality();
     private final double minBuildTokens;
     private int windowsUntilBuild; // > 0 after a build that published nothing
     private WindowStats lastEvidence; // the latest window the controller took as evidence: the basis of the next watch
@@ -171,14 +172,14 @@ public final class DeploymentControl {
         return true;
     }
 
-    /** The live shadow signal of the current rung exceeds the budget: the controller steps back. */
+    /** The live shadow signal of the current rung, pooled since the move to it, exceeds the budget: the controller steps back. */
     private ControlDecision qualityRegressed(WindowStats w, Instant now) {
         int rung = rollout.current().rung();
-        if (rung == 0 || w.dominantRung() != rung || w.shadowRatio() == null || w.shadowTokens() < EffectWatcher.MIN_SHADOW_TOKENS
-                || w.shadowRatio() <= spec.maxPerplexityRatio()) {
+        Double measured = rungQuality.overBudget(rollout.current().planId(), rung, w, spec.maxPerplexityRatio());
+        if (rung == 0 || measured == null) {
             return null;
         }
-        ControlDecision d = rollout.controller().qualityRegressed(w.shadowRatio(), now);
+        ControlDecision d = rollout.controller().qualityRegressed(measured, now);
         return d.moves() ? d : null;
     }
 

@@ -8,22 +8,16 @@ import dev.arborist.agent.window.WindowStats;
  * single window scores too few tokens to say anything; pooled, the reading comes every few windows.
  */
 final class ShadowReading {
-    private long tokens;
-    private double gap; // sum over the pooled tokens of (level - dense) log-likelihood
+    private final ShadowPool pool = new ShadowPool();
 
     /** @return the pooled ratio once enough tokens are in (and starts pooling anew), else null */
     Double add(WindowStats w) {
-        if (w.shadowRatio() == null || w.shadowTokens() == 0) {
+        pool.add(w);
+        if (pool.tokens() < EffectWatcher.MIN_SHADOW_TOKENS) {
             return null;
         }
-        tokens += w.shadowTokens();
-        gap += w.shadowTokens() * Math.log(w.shadowRatio());
-        if (tokens < EffectWatcher.MIN_SHADOW_TOKENS) {
-            return null;
-        }
-        double ratio = Math.exp(gap / tokens);
-        tokens = 0;
-        gap = 0;
+        double ratio = pool.ratio();
+        pool.clear();
         return ratio;
     }
 }

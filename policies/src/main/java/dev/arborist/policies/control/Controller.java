@@ -145,12 +145,12 @@ public final class Controller {
     }
 
     /**
-     * A held-out quality check of the current rung came back over budget: leave it now, cool-down or
-     * not. The ladder evidently understates loss, so every rung's excess perplexity is scaled by the
+     * A quality check of the current rung (the agent's: live shadow scores pooled since the move) came
+     * back over budget: leave it now, cool-down or not. The ladder evidently understates loss, so every rung's excess perplexity is scaled by the
      * factor it was off at this rung, and the controller goes to the sparsest rung still within budget
      * under that correction; sparser rungs stay capped until {@link #ladderChanged} brings new measurements.
      *
-     * @param measuredRatio held-out perplexity of the current rung divided by dense's
+     * @param measuredRatio perplexity of the current rung divided by dense's, as measured
      */
     public ControlDecision qualityRegressed(double measuredRatio, Instant now) {
         if (!(measuredRatio > 0 && Double.isFinite(measuredRatio))) {
@@ -172,7 +172,7 @@ public final class Controller {
             to--;
         }
         double expectedRatio = to == 0 ? 1 : 1 + (ladder.rung(to).perplexityRatio() - 1) * understatement;
-        String reason = String.format(Locale.ROOT, "held-out perplexity ratio %s at rung %d > budget %s (the ladder said %s);"
+        String reason = String.format(Locale.ROOT, "measured perplexity ratio %s at rung %d > budget %s (the ladder said %s);"
                         + " scaling every rung's loss by %.1fx, rung %d (about %s) is the sparsest within budget;"
                         + " rungs above %d are capped until the ladder is rebuilt", ratio(measuredRatio), from, ratio(max),
                 ratio(ladder.rung(from).perplexityRatio()), understatement, to, ratio(expectedRatio), to);

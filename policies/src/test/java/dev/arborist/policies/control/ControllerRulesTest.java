@@ -371,7 +371,7 @@ class ControllerRulesTest {
         assertThat(d.action()).isEqualTo(Action.ROLLBACK);
         assertThat(d.toRung()).isEqualTo(1); // rung 2 would be about 1.18, rung 1 about 1.09
         assertThat(d.expected().get("perplexity_ratio")).isCloseTo(1.09, within(1e-9));
-        assertThat(d.reason()).contains("held-out perplexity ratio 1.27 at rung 3 > budget 1.10");
+        assertThat(d.reason()).contains("measured perplexity ratio 1.27 at rung 3 > budget 1.10");
         assertThat(c.state().qualityCap()).isEqualTo(1);
 
         ControlDecision capped = feed(c, 10, 100, 1.5);
