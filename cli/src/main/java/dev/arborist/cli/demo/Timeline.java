@@ -15,8 +15,8 @@ public final class Timeline {
      *     -1 when unknown
      * @param sparsity the agent's current sparsity; like {@code qualityRatio} (the agent's last verified perplexity
      *     ratio) it describes the agent's rung, which a baseline's pin overrides
-     * @param shadowRatio the agent's live shadow quality ratio of the last window (the rungs that actually served, pin
-     *     included); NaN when it scored too few tokens
+     * @param shadowRatio the agent's latest live shadow quality reading, pooled over 64 or more scored tokens of the rungs
+     *     that actually served (a pin's included); NaN before the first
      */
     public record Point(double endSeconds, double offeredRate, int completed, int failed, double p95Seconds, double sloSeconds,
             int rung, double sparsity, double swaps, double qualityRatio, double shadowRatio, double driftScore) {

@@ -146,9 +146,10 @@ public final class Controller {
 
     /**
      * A quality check of the current rung (the agent's: live shadow scores pooled since the move) came
-     * back over budget: leave it now, cool-down or not. The ladder evidently understates loss, so every rung's excess perplexity is scaled by the
-     * factor it was off at this rung, and the controller goes to the sparsest rung still within budget
-     * under that correction; sparser rungs stay capped until {@link #ladderChanged} brings new measurements.
+     * back over budget: leave it now, cool-down or not. The ladder evidently understates loss, so every
+     * rung's excess perplexity is scaled by the factor it was off at this rung, and the controller goes
+     * to the sparsest rung still within budget under that correction; sparser rungs stay capped until
+     * {@link #ladderChanged} brings new measurements.
      *
      * @param measuredRatio perplexity of the current rung divided by dense's, as measured
      */
