@@ -44,7 +44,9 @@ import java.util.stream.Collectors;
  * each policy.
  *
  * <p>Usage: {@code bench/run control [--model DIR] [--scenario load-step] [--duration 150s] [--window 5s] [--tokens 24] [--rate R] [--slo S]
- * [--repeats 1] [--guard F] [--out bench/results]}. {@code --guard F} sets the agent's SLO {@code guard_fraction}. {@code --repeats N} runs the three policies N times, on traffic seeds 7, 8, ..., and
+ * [--repeats 1] [--guard F] [--surge F] [--out bench/results]}. {@code --guard F} sets the agent's SLO {@code guard_fraction};
+ * {@code --surge F} lets serving run steps sparser than the agent's rung once the oldest request has waited F of the SLO
+ * (the baselines' pins override it). {@code --repeats N} runs the three policies N times, on traffic seeds 7, 8, ..., and
  * adds a line per repeat and the medians: one run at one load shows little on a noisy machine.
  * {@code --rate} (req/s at load 1) and {@code --slo} (e2e p95 seconds) replace the agent run's calibration, e.g. to repeat
  * an earlier run's load. Writes control.md (the tables), control.png (p95 over time of the three runs against the SLO; control-2.png
@@ -94,12 +96,13 @@ public final class ControlBench {
         Double rate = number(Stats.arg(args, "--rate", null));
         Double slo = number(Stats.arg(args, "--slo", null));
         Double guard = number(Stats.arg(args, "--guard", null));
+        Double surge = number(Stats.arg(args, "--surge", null));
         Consumer<SloSpec.Builder> sloTuning = guard == null ? spec -> { } : spec -> spec.guardFraction(guard);
         String machine = machine();
         System.err.println("control bench: " + machine);
 
         DemoRun.Settings settings = new DemoRun.Settings(model, scenario, duration, 0, 0, window, rate, slo, QUALITY_BUDGET, maxTokens,
-                SEED, false, Baseline.AGENT);
+                SEED, false, Baseline.AGENT, surge == null ? 0 : surge);
         List<Trial> trials = new ArrayList<>();
         for (int i = 0; i < repeats; i++) {
             System.err.printf(Locale.ROOT, "control bench: repeat %d of %d, traffic seed %d%n", i + 1, repeats, SEED + i);
@@ -328,7 +331,7 @@ public final class ControlBench {
         }
         double v = Double.parseDouble(value);
         if (!(v > 0)) {
-            throw new IllegalArgumentException("--rate, --slo and --guard must be positive, got " + value);
+            throw new IllegalArgumentException("--rate, --slo, --guard and --surge must be positive, got " + value);
         }
         return v;
     }

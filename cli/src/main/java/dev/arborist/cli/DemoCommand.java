@@ -57,6 +57,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--slo", description = "Target e2e p95 in seconds (default: 1.6x the dense p95 measured at the base load).")
     Double slo;
 
+    @Option(names = "--surge", paramLabel = "SHARE", defaultValue = "0",
+            description = "Serving runs steps sparser than the agent's rung once the oldest request has waited this share of the SLO,"
+                    + " e.g. 0.6; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    double surge;
+
     @Option(names = "--quality-budget", defaultValue = "0.15", description = "Largest held-out perplexity increase the agent may use (default: ${DEFAULT-VALUE}).")
     double qualityBudget;
 
@@ -110,8 +115,9 @@ final class DemoCommand implements Callable<Integer> {
         require(slo == null || slo > 0, "--slo must be positive");
         require(qualityBudget > 0 && qualityBudget < 10, "--quality-budget must be in (0, 10), e.g. 0.15 for +15%");
         require(maxTokens >= 1 && maxTokens <= 256, "--max-tokens must be in 1..256");
+        require(surge >= 0 && surge < 1, "--surge must be a share of the SLO in [0, 1), e.g. 0.6 (0: off), got " + surge);
         return new DemoRun.Settings(model.model, Scenario.of(scenario), duration, port, agentPort, window, rate, slo, qualityBudget, maxTokens, seed, false,
-                Baseline.of(baseline));
+                Baseline.of(baseline), surge);
     }
 
     private static void require(boolean ok, String message) {

@@ -64,6 +64,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "How often a stats sketch is sent: 10s, 500ms, 2m, 1h or ISO-8601 such as PT10S (default: 60s).")
     Duration statsInterval;
 
+    @Option(names = "--surge-after", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Serve an elastic plan's next steps one rung sparser than the agent's rung once the oldest request in the"
+                    + " system is this old, and one more per further third of it, e.g. 0.6 x the p95 e2e target (default: off).")
+    Duration surgeAfter;
+
     /** Where telemetry goes: an external broker, an in-process one, or nowhere. */
     static final class Broker {
         @Option(names = "--kafka", description = "Kafka bootstrap servers (HOST:PORT[,...]); serving runs on if the broker is down.")
@@ -81,13 +86,16 @@ final class ServeCommand implements Callable<Integer> {
         if (maxBatch < 1 || queue < 1) {
             throw new IllegalArgumentException("--max-batch and --queue must be at least 1, got " + maxBatch + " and " + queue);
         }
+        if (surgeAfter != null && (surgeAfter.isZero() || surgeAfter.isNegative())) {
+            throw new IllegalArgumentException("--surge-after must be a positive duration, got " + surgeAfter);
+        }
         TelemetryOptions telemetry = telemetryOptions(); // checked before a broker or the model starts
         String adminToken = adminToken();
         EmbeddedKafka kafka = broker != null && broker.embedded ? EmbeddedKafka.start() : null;
         String bootstrap = kafka != null ? kafka.bootstrapServers() : broker == null ? null : broker.bootstrap;
         ServingConfig base = ServingConfig.of(model.model);
         ServingConfig config = new ServingConfig(base.modelDir(), base.modelName(), host, port, maxBatch, queue,
-                base.maxBodyBytes(), base.drainTimeout());
+                base.maxBodyBytes(), base.drainTimeout()).withSurgeAfter(surgeAfter);
         if (adminToken != null) {
             config = config.withAdminToken(adminToken);
         }

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 class ServeCommandTest {
 
     @Test
-    @DisplayName("serve refuses an out-of-range port and both broker options at once, before starting anything")
+    @DisplayName("serve refuses an out-of-range port, both broker options at once and a zero surge threshold, before starting anything")
     void badOptions() {
         CliFixture.Run port = CliFixture.run("serve", "--port", "70000");
         assertThat(port.exitCode()).isEqualTo(2);
@@ -24,6 +24,9 @@ class ServeCommandTest {
         assertThat(token.err()).contains("admin token file not found");
         CliFixture.Run kafka = CliFixture.run("kafka", "--port", "-1");
         assertThat(kafka.err()).contains("--port must be in 0..65535");
+        CliFixture.Run surge = CliFixture.run("serve", "--surge-after", "0s");
+        assertThat(surge.exitCode()).isEqualTo(2);
+        assertThat(surge.err()).startsWith("arborist serve: ").contains("--surge-after must be a positive duration");
     }
 
     @Test

@@ -63,6 +63,17 @@ final class RungSelector {
         return rungs;
     }
 
+    /**
+     * The rung a surge of {@code extraRungs} ({@link SurgeRule}) asks every row of a step to run at least at: that many
+     * rungs sparser than the base, clamped to the ladder. A pin is an operator's order and no surge overrides it.
+     *
+     * @return 0 (dense: no floor) when pinned or without a surge
+     */
+    int surgeFloor(int extraRungs) {
+        State s = state.get();
+        return s.pinned() != null || extraRungs <= 0 ? 0 : Math.min(rungs - 1, s.baseRung() + extraRungs);
+    }
+
     /** @return the base rung before; equal to {@code rung} when nothing changed */
     int moveBaseRung(int rung) {
         requireRung(rung, "rung");

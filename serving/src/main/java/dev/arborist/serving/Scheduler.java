@@ -66,6 +66,7 @@ final class Scheduler {
     private int sampleRequestsEvery; // 0: no finished request is sampled
     private PromptSignature signature; // set once the model is loaded
     private RequestSampling sampling; // null: no finished request is sampled
+    private volatile SurgeRule surge; // null: steps run at the rungs their rows ask for
     private final List<Finished> finishedThisStep = new ArrayList<>(); // reported once the step is over
 
     Scheduler(Supplier<LoadedModel> loader, int maxBatch, int queueCapacity, ServingMetrics metrics, RequestListener listener) {
@@ -89,6 +90,11 @@ final class Scheduler {
             throw new IllegalArgumentException("sample one request in " + every + ": use >= 1");
         }
         this.sampleRequestsEvery = every;
+    }
+
+    /** Runs steps sparser while the oldest request in the system is late (see {@link SurgeRule}); null: never. From the next step on. */
+    void surge(SurgeRule rule) {
+        this.surge = rule;
     }
 
     void start() {
@@ -277,13 +283,31 @@ final class Scheduler {
         Instrumentation instrumentation = stats == null ? Instrumentation.OFF
                 : stats.forStep(step.model.model(), measuredTokens, current.elastic() == null ? null : current.id(),
                         current.elastic() != null && current.elastic().selector().defaultRung() > StepGroups.FULL);
-        Map<StepGroups.Group, List<Sequence>> groups = StepGroups.of(running, instrumentation.active() ? current : null);
+        SurgeRule rule = surge;
+        Map<StepGroups.Group, List<Sequence>> groups =
+                StepGroups.of(running, instrumentation.active() ? current : null, rule == null ? 0 : rule.extraRungs(oldestAgeNanos()));
+        if (groups.keySet().stream().anyMatch(StepGroups.Group::surged)) {
+            metrics.surgeStep();
+        }
         List<Sequence> still = new ArrayList<>(running.size());
         groups.forEach((group, batch) -> still.addAll(runStep(step.decoder, group, batch,
                 group.version() == current ? instrumentation : Instrumentation.OFF)));
         running.clear();
         running.addAll(still);
         reportFinished(still.isEmpty() && waiting.isEmpty());
+    }
+
+    /** How long the oldest request running or waiting has been in the system. */
+    private long oldestAgeNanos() {
+        long oldest = Long.MAX_VALUE;
+        for (Sequence s : running) {
+            oldest = Math.min(oldest, s.submittedNanos());
+        }
+        Sequence head = waiting.peek(); // the queue is first in, first out
+        if (head != null) {
+            oldest = Math.min(oldest, head.submittedNanos());
+        }
+        return oldest == Long.MAX_VALUE ? 0 : System.nanoTime() - oldest;
     }
 
     /** Reports the step's finished requests; @param idle nobody runs or waits, so a shadow profile now delays nobody */

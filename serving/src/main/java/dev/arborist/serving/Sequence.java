@@ -63,6 +63,11 @@ final class Sequence {
         admittedNanos = System.nanoTime();
     }
 
+    /** When the request arrived ({@link System#nanoTime()}): its age is what a surge judges. */
+    long submittedNanos() {
+        return submittedNanos;
+    }
+
     String sloClass() {
         return sloClass;
     }

@@ -18,10 +18,12 @@ import java.time.Duration;
  * @param drainTimeout how long shutdown waits for in-flight requests before cancelling them
  * @param telemetry where to publish request events to Kafka; null publishes nothing
  * @param adminToken the bearer token the /admin API requires; null disables the admin API
+ * @param surgeAfter run steps sparser than the base rung once the oldest request in the system is this old
+ *     ({@link SurgeRule}); null: never
  */
 public record ServingConfig(
         Path modelDir, String modelName, String host, int port, int maxBatch, int queueCapacity, long maxBodyBytes, Duration drainTimeout,
-        TelemetryConfig telemetry, String adminToken) {
+        TelemetryConfig telemetry, String adminToken, Duration surgeAfter) {
 
     public ServingConfig {
         if (modelDir == null) {
@@ -35,6 +37,16 @@ public record ServingConfig(
         }
         modelName = modelName == null || modelName.isBlank() ? modelDir.getFileName().toString() : modelName;
         adminToken = adminToken == null || adminToken.isEmpty() ? null : adminToken;
+        if (surgeAfter != null) {
+            new SurgeRule(surgeAfter); // validates
+        }
+    }
+
+    /** Without a surge rule. */
+    public ServingConfig(
+            Path modelDir, String modelName, String host, int port, int maxBatch, int queueCapacity, long maxBodyBytes, Duration drainTimeout,
+            TelemetryConfig telemetry, String adminToken) {
+        this(modelDir, modelName, host, port, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, telemetry, adminToken, null);
     }
 
     /** Without an admin API. */
@@ -56,21 +68,31 @@ public record ServingConfig(
     }
 
     public ServingConfig withPort(int newPort) {
-        return new ServingConfig(modelDir, modelName, host, newPort, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, telemetry, adminToken);
+        return new ServingConfig(modelDir, modelName, host, newPort, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, telemetry, adminToken, surgeAfter);
     }
 
     public ServingConfig withLimits(int newMaxBatch, int newQueueCapacity, long newMaxBodyBytes) {
-        return new ServingConfig(modelDir, modelName, host, port, newMaxBatch, newQueueCapacity, newMaxBodyBytes, drainTimeout, telemetry, adminToken);
+        return new ServingConfig(modelDir, modelName, host, port, newMaxBatch, newQueueCapacity, newMaxBodyBytes, drainTimeout, telemetry, adminToken, surgeAfter);
     }
 
     /** Publishes request events to Kafka as {@code newTelemetry} says (null: not at all). */
     public ServingConfig withTelemetry(TelemetryConfig newTelemetry) {
-        return new ServingConfig(modelDir, modelName, host, port, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, newTelemetry, adminToken);
+        return new ServingConfig(modelDir, modelName, host, port, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, newTelemetry, adminToken, surgeAfter);
     }
 
     /** Enables the /admin API behind {@code token} (null: disables it). */
     public ServingConfig withAdminToken(String token) {
-        return new ServingConfig(modelDir, modelName, host, port, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, telemetry, token);
+        return new ServingConfig(modelDir, modelName, host, port, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, telemetry, token, surgeAfter);
+    }
+
+    /** Runs steps sparser once the oldest request in the system is {@code after} old (null: never); see {@link SurgeRule}. */
+    public ServingConfig withSurgeAfter(Duration after) {
+        return new ServingConfig(modelDir, modelName, host, port, maxBatch, queueCapacity, maxBodyBytes, drainTimeout, telemetry, adminToken, after);
+    }
+
+    /** The surge rule, or null when steps never run sparser than asked. */
+    SurgeRule surge() {
+        return surgeAfter == null ? null : new SurgeRule(surgeAfter);
     }
 
     public JsonObject toJson() {
@@ -84,7 +106,8 @@ public record ServingConfig(
                 .put("maxBodyBytes", maxBodyBytes)
                 .put("drainTimeoutMs", drainTimeout.toMillis())
                 .put("telemetry", telemetry == null ? null : telemetry.toJson())
-                .put("adminToken", adminToken);
+                .put("adminToken", adminToken)
+                .put("surgeAfterMs", surgeAfter == null ? null : surgeAfter.toMillis());
     }
 
     public static ServingConfig fromJson(JsonObject json) {
@@ -98,7 +121,8 @@ public record ServingConfig(
                 json.getLong("maxBodyBytes", 1L << 20),
                 Duration.ofMillis(json.getLong("drainTimeoutMs", 30_000L)),
                 json.getJsonObject("telemetry") == null ? null : TelemetryConfig.fromJson(json.getJsonObject("telemetry")),
-                json.getString("adminToken"));
+                json.getString("adminToken"),
+                json.getLong("surgeAfterMs") == null ? null : Duration.ofMillis(json.getLong("surgeAfterMs")));
     }
 
     /** Never prints the admin token: configs end up in logs. */
@@ -106,6 +130,6 @@ public record ServingConfig(
     public String toString() {
         return "ServingConfig[modelDir=" + modelDir + ", modelName=" + modelName + ", host=" + host + ", port=" + port
                 + ", maxBatch=" + maxBatch + ", queueCapacity=" + queueCapacity + ", maxBodyBytes=" + maxBodyBytes
-                + ", drainTimeout=" + drainTimeout + ", telemetry=" + telemetry + ", adminToken=" + (adminToken == null ? "none" : "***") + "]";
+                + ", drainTimeout=" + drainTimeout + ", telemetry=" + telemetry + ", adminToken=" + (adminToken == null ? "none" : "***") + ", surgeAfter=" + surgeAfter + "]";
     }
 }

@@ -51,6 +51,8 @@ public final class ServingMetrics implements RequestListener, AutoCloseable {
     private final AtomicReference<ModelVersion> served = new AtomicReference<>();
     private final Counter rungChanges = Counter.builder("arborist.rung.changes")
             .description("Base rung moves of the served elastic plan, in place (no reload, not a swap)").register(registry);
+    private final Counter surgeSteps = Counter.builder("arborist.surge.steps")
+            .description("Decode steps a surge ran sparser than the base rung because the oldest request in the system was late").register(registry);
 
     public ServingMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -143,6 +145,11 @@ public final class ServingMetrics implements RequestListener, AutoCloseable {
     /** The served elastic plan's base rung moved in place; the rung gauge reads it from the version. */
     void rungChanged() {
         rungChanges.increment();
+    }
+
+    /** A step ran sparser than its rows asked, by the surge rule. */
+    void surgeStep() {
+        surgeSteps.increment();
     }
 
     /** Gauges over the scheduler's queues; they read the suppliers at scrape time. */

@@ -11,6 +11,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -78,6 +79,7 @@ public final class ServingServer {
         };
         Scheduler scheduler = new Scheduler(() -> LoadedModel.load(config.modelName(), config.modelDir()),
                 config.maxBatch(), config.queueCapacity(), metrics, all);
+        scheduler.surge(config.surge());
         if (telemetry != null) {
             scheduler.sampleStats(new StatsWindow(config.telemetry(), telemetry::onStats, Clock.systemUTC()));
             scheduler.sampleRequests(config.telemetry().shadowEvery()); // prompts and shadow scores only matter to the agent
@@ -104,6 +106,14 @@ public final class ServingServer {
     }
 
     /** The bound port (the real one when the config asked for 0). */
+    /**
+     * Replaces the surge threshold of {@link ServingConfig#surgeAfter()} from the next step on (null: no surge), e.g. once
+     * the latency target it is a share of is known.
+     */
+    public void surgeAfter(Duration after) {
+        scheduler.surge(after == null ? null : new SurgeRule(after));
+    }
+
     public int port() {
         return api.actualPort();
     }

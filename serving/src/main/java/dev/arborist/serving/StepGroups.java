@@ -14,7 +14,8 @@ import java.util.Map;
  * this hardware a second forward costs more than the sparser rows save (BENCHMARKS.md, "Mixed
  * rungs in one step"), and a row run denser than its class asks only gains quality. Each
  * sequence's rung is chosen afresh here, so a rung move reaches running sequences at their next
- * step (safe: every rung of a version shares its KV cache).
+ * step (safe: every rung of a version shares its KV cache). A surge ({@link SurgeRule}) sets a floor under every
+ * group's rung for the step: the whole step is what keeps the late requests waiting.
  */
 final class StepGroups {
     /**
@@ -25,8 +26,13 @@ final class StepGroups {
 
     private StepGroups() {}
 
-    /** Sequences that share one forward. @param rung {@link ModelVersion#NO_RUNG} for a version without a ladder */
-    record Group(ModelVersion version, int rung, boolean prefill) {
+    /**
+     * Sequences that share one forward.
+     *
+     * @param rung {@link ModelVersion#NO_RUNG} for a version without a ladder
+     * @param surged whether a surge runs the group sparser than its rows asked
+     */
+    record Group(ModelVersion version, int rung, boolean prefill, boolean surged) {
         Transformer model() {
             return version.at(rung);
         }
@@ -49,17 +55,20 @@ final class StepGroups {
      * @param measured the version whose rows feed the activation statistics this step, or null:
      *     its rows run at full width whatever their rung (see {@link Scheduler}), so the sketch
      *     sees every expert and channel, including those a sparse rung trims
+     * @param surgeRungs how many rungs sparser than its base rung a surge asks each version to run this step (0: none)
      */
-    static Map<Group, List<Sequence>> of(List<Sequence> running, ModelVersion measured) {
+    static Map<Group, List<Sequence>> of(List<Sequence> running, ModelVersion measured, int surgeRungs) {
         Map<Phase, Rows> phases = new LinkedHashMap<>();
         for (Sequence s : running) {
             phases.computeIfAbsent(new Phase(s.version(), s.feed().length > 1), p -> new Rows()).add(s);
         }
         Map<Group, List<Sequence>> groups = new LinkedHashMap<>();
         phases.forEach((phase, rows) -> {
-            rows.sequences.forEach(s -> s.ranAt(rows.densest));
-            int runAt = phase.version() == measured && rows.densest != ModelVersion.NO_RUNG ? FULL : rows.densest;
-            groups.put(new Group(phase.version(), runAt, phase.prefill()), rows.sequences);
+            boolean laddered = rows.densest != ModelVersion.NO_RUNG;
+            int asked = laddered ? Math.max(rows.densest, phase.version().elastic().selector().surgeFloor(surgeRungs)) : rows.densest;
+            rows.sequences.forEach(s -> s.ranAt(asked));
+            int runAt = phase.version() == measured && laddered ? FULL : asked;
+            groups.put(new Group(phase.version(), runAt, phase.prefill(), runAt > rows.densest), rows.sequences);
         });
         return groups;
     }

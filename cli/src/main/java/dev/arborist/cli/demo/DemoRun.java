@@ -42,25 +42,47 @@ public final class DemoRun implements AutoCloseable {
      * @param sloSeconds the e2e p95 target; null: a multiple of the dense p95 measured at the base rate
      * @param quickBuilds plan builds measure fewer windows (tests); the demo measures properly
      * @param baseline who picks the served rung: the agent, or a pin to dense or to the sparsest rung
+     * @param surgeShare serving runs steps sparser than the agent's rung once the oldest request has waited this share
+     *     of the SLO ({@code ServingConfig.surgeAfter}); 0: never. A baseline's pin overrides it
      */
     public record Settings(Path modelDir, Scenario scenario, Duration duration, int servingPort, int agentPort, Duration window,
-            Double baseRate, Double sloSeconds, double qualityBudget, int maxTokens, long seed, boolean quickBuilds, Baseline baseline) {
+            Double baseRate, Double sloSeconds, double qualityBudget, int maxTokens, long seed, boolean quickBuilds, Baseline baseline,
+            double surgeShare) {
+
+        public Settings {
+            if (!(surgeShare >= 0 && surgeShare < 1)) {
+                throw new IllegalArgumentException("the surge share must be in [0, 1) of the SLO (0: off), got " + surgeShare);
+            }
+        }
+
+        /** Without a surge. */
+        public Settings(Path modelDir, Scenario scenario, Duration duration, int servingPort, int agentPort, Duration window,
+                Double baseRate, Double sloSeconds, double qualityBudget, int maxTokens, long seed, boolean quickBuilds, Baseline baseline) {
+            this(modelDir, scenario, duration, servingPort, agentPort, window, baseRate, sloSeconds, qualityBudget, maxTokens, seed, quickBuilds,
+                    baseline, 0);
+        }
+
+        /** Serving surges once the oldest request has waited {@code share} of the SLO (0: never). */
+        public Settings withSurge(double share) {
+            return new Settings(modelDir, scenario, duration, servingPort, agentPort, window, baseRate, sloSeconds, qualityBudget, maxTokens,
+                    seed, quickBuilds, baseline, share);
+        }
 
         public Settings withBaseline(Baseline newBaseline) {
             return new Settings(modelDir, scenario, duration, servingPort, agentPort, window, baseRate, sloSeconds, qualityBudget, maxTokens,
-                    seed, quickBuilds, newBaseline);
+                    seed, quickBuilds, newBaseline, surgeShare);
         }
 
         /** The same run on other traffic: another draw of arrivals, bursts and prompts. */
         public Settings withSeed(long newSeed) {
             return new Settings(modelDir, scenario, duration, servingPort, agentPort, window, baseRate, sloSeconds, qualityBudget, maxTokens,
-                    newSeed, quickBuilds, baseline);
+                    newSeed, quickBuilds, baseline, surgeShare);
         }
 
         /** The same run at a given load and SLO, e.g. those another run calibrated, so that runs compare. */
         public Settings withLoad(double newBaseRate, double newSloSeconds) {
             return new Settings(modelDir, scenario, duration, servingPort, agentPort, window, newBaseRate, newSloSeconds, qualityBudget,
-                    maxTokens, seed, quickBuilds, baseline);
+                    maxTokens, seed, quickBuilds, baseline, surgeShare);
         }
     }
 
@@ -132,6 +154,11 @@ public final class DemoRun implements AutoCloseable {
         double baseRate = settings.baseRate() != null ? settings.baseRate() : BASE_LOAD_SHARE * calibration.denseCapacity();
         double slo = settings.sloSeconds() != null ? settings.sloSeconds() : settings.scenario().sloOverBaseP95() * calibration.p95At(baseRate, settings.window());
         status.accept(String.format("base load %.2f req/s, SLO: e2e p95 <= %.2f s", baseRate, slo));
+        if (settings.surgeShare() > 0) { // after calibration, which measures the dense model
+            serving.surgeAfter(Duration.ofNanos(Math.round(settings.surgeShare() * slo * 1e9)));
+            status.accept(String.format("serving surges past %.2f s in the system (%.0f%% of the SLO)", settings.surgeShare() * slo,
+                    100 * settings.surgeShare()));
+        }
 
         Agent agent = startAgent(kafka.bootstrapServers(), slo);
         URI agentMetrics = URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics");
