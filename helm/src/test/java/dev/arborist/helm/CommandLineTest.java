@@ -3,6 +3,7 @@ package dev.arborist.helm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arborist.cli.Main;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +33,16 @@ class CommandLineTest {
         assertThat(serve.matchedOptionValue("--deployment", "")).isEqualTo(Chart.FULLNAME);
         assertThat(serve.matchedOptionValue("--admin-token-file", (Object) null)).hasToString("/secrets/admin-token");
         assertThat(serve.matchedOptionValue("--model", (Object) null)).hasToString("/models/arborist-moe-6x8");
+    }
+
+    @Test
+    @DisplayName("serving.surgeAfter becomes serve's --surge-after; without it serving never surges")
+    void surge() {
+        assertThat(parse(chart.expandedArgs(Chart.FULLNAME + "-serving")).hasMatchedOption("--surge-after")).isFalse();
+        Chart.Rendered surging = Chart.render(Chart.values("model.source", "pvc", "model.pvc.existingClaim", "models", "serving.surgeAfter", "380ms"));
+        ParseResult serve = parse(surging.expandedArgs(Chart.FULLNAME + "-serving"));
+        assertThat(serve.unmatched()).isEmpty();
+        assertThat(serve.matchedOptionValue("--surge-after", (Object) null)).isEqualTo(Duration.ofMillis(380));
     }
 
     @Test
