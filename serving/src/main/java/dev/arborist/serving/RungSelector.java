@@ -74,6 +74,11 @@ final class RungSelector {
         return s.pinned() != null || extraRungs <= 0 ? 0 : Math.min(rungs - 1, s.baseRung() + extraRungs);
     }
 
+    /** Whether a surge of {@code extraRungs} takes requests without a table entry sparser than they would run. */
+    boolean surges(int extraRungs) {
+        return surgeFloor(extraRungs) > defaultRung();
+    }
+
     /** @return the base rung before; equal to {@code rung} when nothing changed */
     int moveBaseRung(int rung) {
         requireRung(rung, "rung");

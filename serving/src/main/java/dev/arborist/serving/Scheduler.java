@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * step sampled for the activation statistics runs the current version's rows at full width: the
  * agent needs what the dense model would do, experts and channels a sparse rung trims included,
  * and the permuted order is mapped back by the sketch's plan id. That costs the speed-up of one
- * step in {@code sampleEvery}, and those rows get a token from the denser model.
+ * step in {@code sampleEvery}, and those rows get a token from the denser model. No step is sampled
+ * while a {@link SurgeRule surge} runs it sparser: those are the steps that make requests late.
  *
  * <p>Finished requests are reported once their step is over, when the scheduler knows whether
  * anyone else still runs or waits: a due shadow profile ({@link RequestSampling}) stalls the model
@@ -280,12 +281,14 @@ final class Scheduler {
         // Only the current version's rows are measured: one sketch holds one plan's unit order.
         ModelVersion current = versions.current();
         int measuredTokens = running.stream().filter(s -> s.version() == current).mapToInt(s -> s.feed().length).sum();
-        Instrumentation instrumentation = stats == null ? Instrumentation.OFF
+        SurgeRule rule = surge;
+        int surgeRungs = rule == null ? 0 : rule.extraRungs(oldestAgeNanos());
+        // a sampled step runs the current version at full width: never while a surge asks it to run sparser
+        boolean surging = current.elastic() != null && current.elastic().selector().surges(surgeRungs);
+        Instrumentation instrumentation = stats == null || surging ? Instrumentation.OFF
                 : stats.forStep(step.model.model(), measuredTokens, current.elastic() == null ? null : current.id(),
                         current.elastic() != null && current.elastic().selector().defaultRung() > StepGroups.FULL);
-        SurgeRule rule = surge;
-        Map<StepGroups.Group, List<Sequence>> groups =
-                StepGroups.of(running, instrumentation.active() ? current : null, rule == null ? 0 : rule.extraRungs(oldestAgeNanos()));
+        Map<StepGroups.Group, List<Sequence>> groups = StepGroups.of(running, instrumentation.active() ? current : null, surgeRungs);
         if (groups.keySet().stream().anyMatch(StepGroups.Group::surged)) {
             metrics.surgeStep();
         }

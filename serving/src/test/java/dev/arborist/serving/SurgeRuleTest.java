@@ -34,8 +34,13 @@ class SurgeRuleTest {
         assertThat(selector.surgeFloor(0)).isZero();
         assertThat(selector.surgeFloor(1)).isEqualTo(2);
         assertThat(selector.surgeFloor(5)).isEqualTo(3);
+        assertThat(selector.surges(1)).isTrue();
+        assertThat(selector.surges(0)).isFalse();
+        selector.moveBaseRung(3);
+        assertThat(selector.surges(1)).as("already at the ladder's end").isFalse();
         selector.pin(0);
         assertThat(selector.surgeFloor(2)).as("a pin is an order").isZero();
+        assertThat(selector.surges(2)).isFalse();
     }
 
     @Test
