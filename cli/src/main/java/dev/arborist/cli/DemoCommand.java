@@ -3,6 +3,7 @@ package dev.arborist.cli;
 import dev.arborist.cli.demo.Baseline;
 import dev.arborist.cli.demo.DemoReport;
 import dev.arborist.cli.demo.DemoRun;
+import dev.arborist.cli.demo.DomainRecovery;
 import dev.arborist.cli.demo.Scenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +91,12 @@ final class DemoCommand implements Callable<Integer> {
                             + "of windows (%.0f%% after convergence); perplexity ratio %.3f by window, %.3f by token; report %s, chart %s%n",
                     result.baseline().label(), result.requests(), result.failedRequests(), result.swaps(), result.rungChanges(),
                     100 * result.sloAttainment(), 100 * result.sloAttainmentAfterConvergence(), result.meanPerplexityRatio(), result.tokenPerplexityRatio(), report, chart);
+            if (result.domainRecovery() != null) {
+                DomainRecovery.RungScore r = result.domainRecovery().sparsest();
+                System.err.printf(Locale.ROOT, "on the new domain's text at the rebuilt plan's sparsest level (%s), perplexity ratio %.3f with the"
+                        + " old plan's unit order, %.3f with the rebuilt one's, which runs %d experts and %d FFN channels the old one trimmed%n",
+                        r.level(), r.before(), r.after(), r.expertsRestored(), r.channelsRestored());
+            }
             return 0;
         } finally {
             finished.set(true);

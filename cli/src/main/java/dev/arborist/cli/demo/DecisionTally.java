@@ -28,10 +28,13 @@ final class DecisionTally {
 
     /** Rebuilds the agent published because traffic drifted. */
     static long driftRebuilds(List<Decision> decisions) {
-        return decisions.stream()
-                .filter(d -> "agent".equals(d.replica()) && "rebuild".equals(d.action()) && d.planId() != null)
-                .filter(d -> d.reason() != null && d.reason().startsWith("drift"))
-                .count();
+        return decisions.stream().filter(DecisionTally::isDriftRebuild).count();
+    }
+
+    /** Whether {@code d} is the agent publishing a plan rebuilt because traffic drifted. */
+    static boolean isDriftRebuild(Decision d) {
+        return "agent".equals(d.replica()) && "rebuild".equals(d.action()) && d.planId() != null && d.reason() != null
+                && d.reason().startsWith("drift");
     }
 
     /**

@@ -27,11 +27,12 @@ import java.util.Map;
  * @param attainmentByWindow attainment after convergence judged over longer evaluation windows (seconds to share),
  *     from the requests themselves ({@link AttainmentByWindow})
  * @param audit the agent's records on {@code arborist.decisions} during the traffic, oldest first
+ * @param domainRecovery what the first drift rebuild gave back to the new domain; null when there was none
  */
 public record DemoReport(String scenario, Baseline baseline, double durationSeconds, double baseRate, long requests, long failedRequests,
         long swaps, long rungChanges, double sloSeconds, double sloAttainment, double sloAttainmentAfterConvergence,
         double convergenceSeconds, double finalPerplexityRatio, double meanPerplexityRatio, double tokenPerplexityRatio, long driftEvents, List<Timeline.Point> timeline,
-        InputPolicyOutcome inputPolicy, Map<Integer, Double> attainmentByWindow, List<AuditEntry> audit) {
+        InputPolicyOutcome inputPolicy, Map<Integer, Double> attainmentByWindow, List<AuditEntry> audit, DomainRecovery domainRecovery) {
 
     public DemoReport {
         audit = List.copyOf(audit);
@@ -64,6 +65,11 @@ public record DemoReport(String scenario, Baseline baseline, double durationSeco
             root.putNull("input_policy");
         } else {
             inputPolicy.writeTo(root.putObject("input_policy"));
+        }
+        if (domainRecovery == null) {
+            root.putNull("domain_recovery");
+        } else {
+            domainRecovery.writeTo(root.putObject("domain_recovery"));
         }
         ArrayNode decisions = root.putArray("decisions");
         audit.forEach(a -> a.writeTo(decisions.addObject()));

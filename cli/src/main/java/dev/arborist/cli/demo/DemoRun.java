@@ -92,6 +92,8 @@ public final class DemoRun implements AutoCloseable {
     static final int MIXED_SHADOW_EVERY = 3;
     static final int MAX_STEP = 3;
     private static final Duration PLAN_TIMEOUT = Duration.ofMinutes(5);
+    /** The agent's store in the run's work directory; its plans are under {@code plans/}. */
+    private static final String STORE = "store";
 
     private final Settings settings;
     private final Consumer<String> status;
@@ -175,8 +177,14 @@ public final class DemoRun implements AutoCloseable {
         InputPolicyOutcome inputs = policy == null ? null
                 : InputPolicyOutcome.of(Duration.between(trafficStarted, policy.firstAt()).toMillis() / 1000.0, policy.table(), results);
         Sampler.Totals totals = sampler.totals();
+        DomainRecovery recovery = null;
+        if (settings.scenario() == Scenario.DOMAIN_SHIFT) {
+            status.accept("scoring the plans before and after the drift rebuild on the new domain's text");
+            recovery = DomainRecovery.afterFirstDrift(decisions, settings.modelDir(), workDir.resolve(STORE).resolve("plans"),
+                    PromptPool.from(settings.modelDir().resolve("eval.txt")).lines(settings.scenario().secondDomain()));
+        }
         return report(timeline, results, totals, baseRate, slo, timeline.meanPerplexityRatio(ratios), totals.perplexityRatioOfTokens(ratios),
-                DecisionTally.driftRebuilds(decisions), inputs, DecisionTally.audit(decisions, trafficStarted));
+                DecisionTally.driftRebuilds(decisions), inputs, DecisionTally.audit(decisions, trafficStarted), recovery);
     }
 
     private ServingServer startServing(String bootstrap) throws Exception {
@@ -198,7 +206,7 @@ public final class DemoRun implements AutoCloseable {
         SloSpec.Builder spec = SloSpec.builder(DEPLOYMENT).e2eP95Seconds(slo).qualityBudget(settings.qualityBudget())
                 .cooldown(settings.window().multipliedBy(2)).maxStep(MAX_STEP);
         sloTuning.accept(spec);
-        AgentConfig.Builder config = AgentConfig.builder(bootstrap, settings.modelDir(), workDir.resolve("store"), spec.build())
+        AgentConfig.Builder config = AgentConfig.builder(bootstrap, settings.modelDir(), workDir.resolve(STORE), spec.build())
                 .window(settings.window())
                 .metricsPort(settings.agentPort())
                 .calibFile(settings.modelDir().resolve("calib.txt"));
@@ -276,14 +284,15 @@ public final class DemoRun implements AutoCloseable {
     }
 
     private DemoReport report(Timeline timeline, List<TrafficGenerator.Result> all, Sampler.Totals totals, double baseRate, double slo,
-            double meanPerplexityRatio, double tokenPerplexityRatio, long driftRebuilds, InputPolicyOutcome inputs, List<AuditEntry> audit) {
+            double meanPerplexityRatio, double tokenPerplexityRatio, long driftRebuilds, InputPolicyOutcome inputs, List<AuditEntry> audit,
+            DomainRecovery recovery) {
         double seconds = settings.duration().toSeconds();
         List<Double> changes = settings.scenario().changePoints().stream().map(p -> p * seconds).toList();
         double convergence = changes.stream().mapToDouble(timeline::convergenceSeconds).max().orElse(Double.NaN);
         return new DemoReport(settings.scenario().label(), settings.baseline(), seconds, baseRate, all.size(),
                 all.stream().filter(r -> !r.ok()).count(), Math.round(totals.swaps()), Math.round(totals.rungChanges()), slo,
                 timeline.attainment(), timeline.attainmentAfterConvergence(changes), convergence, totals.qualityRatio(), meanPerplexityRatio,
-                tokenPerplexityRatio, driftRebuilds, timeline.points(), inputs, AttainmentByWindow.of(all, slo, seconds, timeline.convergingSpans(changes)), audit);
+                tokenPerplexityRatio, driftRebuilds, timeline.points(), inputs, AttainmentByWindow.of(all, slo, seconds, timeline.convergingSpans(changes)), audit, recovery);
     }
 
     private static List<TrafficGenerator.Result> drain(ConcurrentLinkedQueue<TrafficGenerator.Result> queue) {

@@ -57,11 +57,20 @@ public final class PromptPool {
     }
 
     public String draw(Domain domain, Random random) {
-        List<String> pool = switch (domain) {
+        List<String> pool = pool(domain);
+        return pool.get(random.nextInt(pool.size()));
+    }
+
+    /** Every prompt of a domain: that domain's text, e.g. to score a model on it. */
+    public List<String> lines(Domain domain) {
+        return pool(domain);
+    }
+
+    private List<String> pool(Domain domain) {
+        return switch (domain) {
             case CHAT -> chat;
             case FORMAL -> formal;
             case REPEAT -> repeated;
         };
-        return pool.get(random.nextInt(pool.size()));
     }
 }

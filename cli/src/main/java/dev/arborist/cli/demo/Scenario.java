@@ -71,6 +71,11 @@ public enum Scenario implements Traffic {
         };
     }
 
+    /** The domain the scenario's traffic moves to (or mixes in). */
+    public Domain secondDomain() {
+        return second;
+    }
+
     @Override
     public Domain domain(double progress, double uniform) {
         return uniform < secondShare.applyAsDouble(progress) ? second : first;

@@ -3,6 +3,7 @@ package dev.arborist.cli.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,12 +68,16 @@ class DemoReportTest {
         DemoReport report = new DemoReport("load-step", Baseline.SPARSEST, 30, 2.5, 90, 1, 2, 4, SLO, timeline.attainment(),
                 timeline.attainmentAfterConvergence(List.of(0.0)), timeline.convergenceSeconds(0), 1.1, timeline.meanPerplexityRatio(LADDER), 1.15, 0,
                 timeline.points(), null, Map.of(15, 1.0, 30, 0.5),
-                List.of(new AuditEntry(12.5, "sparser", 0, 2, "e2e p95 1.42 s > target 1.00 s for 1 window(s)")));
+                List.of(new AuditEntry(12.5, "sparser", 0, 2, "e2e p95 1.42 s > target 1.00 s for 1 window(s)")),
+                new DomainRecovery("old", "new", List.of(new DomainRecovery.RungScore(1, "ffn 0.875, experts 8, kv 2, skip [], beta 0.60", 1.12, 1.05, 3, 40))));
         ObjectNode json = report.toJson();
         assertThat(json.get("decisions").get(0).get("to_rung").asInt()).isEqualTo(2);
         assertThat(json.get("decisions").get(0).get("reason").asText()).startsWith("e2e p95 1.42 s");
         assertThat(json.get("slo_attainment_after_convergence_by_window_seconds").get("30").asDouble()).isEqualTo(0.5);
         assertThat(json.get("baseline").asText()).isEqualTo("sparsest");
+        JsonNode recovery = json.get("domain_recovery").get("rungs").get(0);
+        assertThat(recovery.get("perplexity_ratio_after").asDouble()).isEqualTo(1.05);
+        assertThat(recovery.get("experts_restored").asInt()).isEqualTo(3);
         assertThat(json.get("base_rate").asDouble()).isEqualTo(2.5);
         assertThat(json.get("rung_changes").asLong()).isEqualTo(4);
         assertThat(json.get("mean_perplexity_ratio").asDouble()).isEqualTo(1.20);
