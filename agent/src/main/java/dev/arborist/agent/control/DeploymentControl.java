@@ -50,7 +50,6 @@ public final class DeploymentControl {
     private final RungQuality rungQuality = new RungQuality();
     private final double minBuildTokens;
     private int windowsUntilBuild; // > 0 after a build that published nothing
-    private int calmWindows; // windows in a row that ran dense with headroom (windows too small to judge leave it alone)
     private WindowStats lastEvidence; // the latest window the controller took as evidence: the basis of the next watch
     private BuildResult.Built waiting; // a verified replacement held back while it would move the deployment off its rung
     private final Deque<WindowStats> history = new ArrayDeque<>(); // read by other threads: guarded by itself
@@ -111,10 +110,8 @@ public final class DeploymentControl {
         }
         metrics.expertUsage(telemetry.traffic().statistics().expertUsage());
         WindowSummary summary = summary(w);
-        if (w.requests() >= spec.minRequests()) {
-            calmWindows = rollout.hasPlan() && rollout.current().rung() == 0 && spec.headroomIn(summary) ? calmWindows + 1 : 0;
-        }
-        maybeBuild(report, w.requests() > 0 && spec.violatedBy(summary), calmWindows >= spec.headroomWindows());
+        boolean calm = rollout.hasPlan() && rollout.current().rung() == 0 && spec.headroomIn(summary);
+        maybeBuild(report, w.requests() > 0 && spec.violatedBy(summary), calm);
         if (!rollout.hasPlan()) {
             metrics.decision("hold");
             return;
@@ -192,12 +189,10 @@ public final class DeploymentControl {
      * waits while the SLO is violated: it would change the ladder under the controller while it is
      * moving along it (and, where the agent shares cores with serving, take them from a server that is
      * already behind); drift that persists is confirmed again after. Replacing a calibration plan is
-     * not urgent, so it waits until the deployment is calm: dense, with headroom, for as many windows
-     * in a row as a denser move needs. In the control bench it otherwise started as the load doubled
-     * and, sharing the two cores, held serving over its SLO; started on one calm window between two
-     * bursts of a doubled load, its six seconds of work met the next burst.
+     * not urgent, so it waits for a calm window: dense and with headroom. In the control bench it
+     * otherwise started as the load doubled and, sharing the two cores, held serving over its SLO.
      *
-     * @param calm the latest {@code headroom_windows} windows ran dense with headroom
+     * @param calm the last window ran dense with headroom
      */
     private void maybeBuild(DriftReport report, boolean sloViolated, boolean calm) {
         if (windowsUntilBuild > 0) {

@@ -92,16 +92,16 @@ public record DomainRecovery(String beforePlan, String afterPlan, List<RungScore
             double dense = Perplexity.evaluate(base.transformer(), tokens, window, BATCH, MAX_WINDOWS).perplexity();
             ModelConfig config = base.config();
             TrafficShape shape = TrafficShape.of(config);
-            UnitOrder beforeOrder = UnitOrder.of(before.plan().permutation(), shape, config.numKvHeads());
-            UnitOrder afterOrder = UnitOrder.of(after.plan().permutation(), shape, config.numKvHeads());
+            UnitOrder oldUnits = UnitOrder.of(before.plan().permutation(), shape, config.numKvHeads());
+            UnitOrder newUnits = UnitOrder.of(after.plan().permutation(), shape, config.numKvHeads());
             List<RungScore> rungs = new ArrayList<>();
-            try (ElasticModel oldOrder = before.plan().apply(base, m); ElasticModel newOrder = after.plan().apply(base, m)) {
+            try (ElasticModel oldModel = before.plan().apply(base, m); ElasticModel newModel = after.plan().apply(base, m)) {
                 for (Rung rung : after.plan().ladder().rungs().subList(1, after.plan().ladder().size())) {
                     Level level = rung.level();
-                    double oldRatio = Perplexity.evaluate(oldOrder.at(level), tokens, window, BATCH, MAX_WINDOWS).perplexity() / dense;
-                    double newRatio = Perplexity.evaluate(newOrder.at(level), tokens, window, BATCH, MAX_WINDOWS).perplexity() / dense;
-                    int[] restored = restored(shape, beforeOrder, afterOrder, level);
-                    rungs.add(new RungScore(rung.index(), level.describe(), oldRatio, newRatio, restored[0], restored[1]));
+                    double oldRatio = Perplexity.evaluate(oldModel.at(level), tokens, window, BATCH, MAX_WINDOWS).perplexity() / dense;
+                    double newRatio = Perplexity.evaluate(newModel.at(level), tokens, window, BATCH, MAX_WINDOWS).perplexity() / dense;
+                    Restored restored = Restored.at(level, shape, oldUnits, newUnits);
+                    rungs.add(new RungScore(rung.index(), level.describe(), oldRatio, newRatio, restored.experts(), restored.channels()));
                 }
             }
             if (rungs.isEmpty()) {
@@ -111,38 +111,37 @@ public record DomainRecovery(String beforePlan, String afterPlan, List<RungScore
         }
     }
 
-    /** {experts, channels} the new order runs at {@code level} and the old one trimmed, in base order. */
-    private static int[] restored(TrafficShape shape, UnitOrder oldOrder, UnitOrder newOrder, Level level) {
-        int experts = 0;
-        int channels = 0;
-        for (int l = 0; l < shape.layers(); l++) {
-            boolean[] oldExperts = runs(shape, oldOrder, level, l);
-            boolean[] newExperts = runs(shape, newOrder, level, l);
-            for (int e = 0; e < newExperts.length; e++) {
-                if (!newExperts[e]) {
-                    continue;
-                }
-                if (!oldExperts[e]) {
-                    experts++;
-                    continue;
-                }
-                int baseExpert = shape.experts() == 0 ? -1 : e;
-                boolean[] oldChannels = oldOrder.keptChannels(l, baseExpert, level);
-                boolean[] newChannels = newOrder.keptChannels(l, baseExpert, level);
-                for (int j = 0; j < newChannels.length; j++) {
-                    channels += newChannels[j] && !oldChannels[j] ? 1 : 0;
+    /** Units the new order runs at a level and the old one trimmed, in base order. */
+    private record Restored(int experts, int channels) {
+        static Restored at(Level level, TrafficShape shape, UnitOrder oldUnits, UnitOrder newUnits) {
+            int experts = 0;
+            int channels = 0;
+            for (int l = 0; l < shape.layers(); l++) {
+                boolean[] oldExperts = runs(shape, oldUnits, level, l);
+                boolean[] newExperts = runs(shape, newUnits, level, l);
+                for (int e = 0; e < newExperts.length; e++) {
+                    if (newExperts[e] && !oldExperts[e]) {
+                        experts++;
+                    } else if (newExperts[e]) { // both run it: count its channels
+                        int baseExpert = shape.experts() == 0 ? -1 : e;
+                        boolean[] oldChannels = oldUnits.keptChannels(l, baseExpert, level);
+                        boolean[] newChannels = newUnits.keptChannels(l, baseExpert, level);
+                        for (int j = 0; j < newChannels.length; j++) {
+                            channels += newChannels[j] && !oldChannels[j] ? 1 : 0;
+                        }
+                    }
                 }
             }
+            return new Restored(experts, channels);
         }
-        return new int[] {experts, channels};
-    }
 
-    /** Which base experts of layer {@code l} run at {@code level} (a dense FFN counts as one expert). */
-    private static boolean[] runs(TrafficShape shape, UnitOrder order, Level level, int l) {
-        if (level.skips(l)) {
-            return new boolean[Math.max(shape.experts(), 1)];
+        /** Which base experts of layer {@code l} run at {@code level} (a dense FFN counts as one expert). */
+        private static boolean[] runs(TrafficShape shape, UnitOrder units, Level level, int l) {
+            if (level.skips(l)) {
+                return new boolean[Math.max(shape.experts(), 1)];
+            }
+            return shape.experts() == 0 ? new boolean[] {true} : units.keptExperts(l, level);
         }
-        return shape.experts() == 0 ? new boolean[] {true} : order.keptExperts(l, level);
     }
 
     /**
