@@ -177,14 +177,21 @@ public final class DemoRun implements AutoCloseable {
         InputPolicyOutcome inputs = policy == null ? null
                 : InputPolicyOutcome.of(Duration.between(trafficStarted, policy.firstAt()).toMillis() / 1000.0, policy.table(), results);
         Sampler.Totals totals = sampler.totals();
-        DomainRecovery recovery = null;
-        if (settings.scenario() == Scenario.DOMAIN_SHIFT) {
-            status.accept("scoring the plans before and after the drift rebuild on the new domain's text");
-            recovery = DomainRecovery.afterFirstDrift(decisions, settings.modelDir(), workDir.resolve(STORE).resolve("plans"),
-                    PromptPool.from(settings.modelDir().resolve("eval.txt")).lines(settings.scenario().secondDomain()));
-        }
+        DomainRecovery recovery = settings.scenario() == Scenario.DOMAIN_SHIFT ? domainRecovery(decisions) : null;
         return report(timeline, results, totals, baseRate, slo, timeline.meanPerplexityRatio(ratios), totals.perplexityRatioOfTokens(ratios),
                 DecisionTally.driftRebuilds(decisions), inputs, DecisionTally.audit(decisions, trafficStarted), recovery);
+    }
+
+    /** Scores the plans before and after the first drift rebuild; null, said on the status line, when that fails: the run's report still counts. */
+    private DomainRecovery domainRecovery(List<Decision> decisions) {
+        status.accept("scoring the plans before and after the drift rebuild on the new domain's text");
+        try {
+            return DomainRecovery.afterFirstDrift(decisions, settings.modelDir(), workDir.resolve(STORE).resolve("plans"),
+                    PromptPool.from(settings.modelDir().resolve("eval.txt")).lines(settings.scenario().secondDomain()));
+        } catch (IOException | RuntimeException e) {
+            status.accept("could not score the plans on the new domain's text: " + e.getMessage());
+            return null;
+        }
     }
 
     private ServingServer startServing(String bootstrap) throws Exception {
