@@ -151,7 +151,7 @@ public final class DemoRun implements AutoCloseable {
         URI servingUri = URI.create("http://127.0.0.1:" + serving.port());
         String model = modelName(servingUri);
 
-        Calibration calibration = new Calibration(servingUri, model, PromptPool.from(settings.modelDir().resolve("eval.txt")),
+        Calibration calibration = new Calibration(servingUri, model, prompts(),
                 settings.scenario(), settings.maxTokens(), settings.seed(), status);
         double baseRate = settings.baseRate() != null ? settings.baseRate() : BASE_LOAD_SHARE * calibration.denseCapacity();
         double slo = settings.sloSeconds() != null ? settings.sloSeconds() : settings.scenario().sloOverBaseP95() * calibration.p95At(baseRate, settings.window());
@@ -182,12 +182,17 @@ public final class DemoRun implements AutoCloseable {
                 DecisionTally.driftRebuilds(decisions), inputs, DecisionTally.audit(decisions, trafficStarted), recovery);
     }
 
+    /** The traffic's prompts: the model's held-out text, split into domains. */
+    private PromptPool prompts() throws IOException {
+        return PromptPool.from(settings.modelDir().resolve("eval.txt"));
+    }
+
     /** Scores the plans before and after the first drift rebuild; null, said on the status line, when that fails: the run's report still counts. */
     private DomainRecovery domainRecovery(List<Decision> decisions) {
         status.accept("scoring the plans before and after the drift rebuild on the new domain's text");
         try {
             return DomainRecovery.afterFirstDrift(decisions, settings.modelDir(), workDir.resolve(STORE).resolve("plans"),
-                    PromptPool.from(settings.modelDir().resolve("eval.txt")).lines(settings.scenario().secondDomain()));
+                    prompts().lines(settings.scenario().secondDomain()));
         } catch (IOException | RuntimeException e) {
             status.accept("could not score the plans on the new domain's text: " + e.getMessage());
             return null;
@@ -249,7 +254,7 @@ public final class DemoRun implements AutoCloseable {
             BaselinePin pin) throws Exception {
         ConcurrentLinkedQueue<TrafficGenerator.Result> finished = new ConcurrentLinkedQueue<>();
         List<TrafficGenerator.Result> all = new ArrayList<>();
-        traffic = new TrafficGenerator(servingUri, model, PromptPool.from(settings.modelDir().resolve("eval.txt")), settings.scenario(),
+        traffic = new TrafficGenerator(servingUri, model, prompts(), settings.scenario(),
                 baseRate, settings.maxTokens(), settings.duration(), settings.seed(), finished::add);
         status.accept("scenario " + settings.scenario().label() + " for " + settings.duration().toSeconds() + " s, rung picked by "
                 + (settings.baseline() == Baseline.AGENT ? "the agent" : "the " + settings.baseline().label() + " baseline's pin"));

@@ -14,6 +14,7 @@ import dev.arborist.model.runtime.TokenizedText;
 import dev.arborist.model.tokenizer.HfTokenizer;
 import dev.arborist.policies.elastic.ElasticArtifact;
 import dev.arborist.policies.elastic.Rung;
+import dev.arborist.policies.plan.PlanArtifact;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,9 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -85,9 +84,9 @@ public record DomainRecovery(String beforePlan, String afterPlan, List<RungScore
             tokens = TokenizedText.encodeLines(newDomain, tokenizer); // as the agent tokenizes its eval text
         }
         try (LanguageModel base = LanguageModel.load(modelDir); NDManager m = base.manager().newSubManager()) {
-            Map<String, ElasticArtifact> plans = plansById(plansDir, base);
-            ElasticArtifact before = require(plans, beforeId, plansDir);
-            ElasticArtifact after = require(plans, afterId, plansDir);
+            List<Path> dirs = oldestFirst(plansDir);
+            ElasticArtifact before = ElasticArtifact.read(find(dirs, beforeId, plansDir), base);
+            ElasticArtifact after = ElasticArtifact.read(find(dirs, afterId, plansDir), base);
             int window = Math.min(WINDOW, base.config().maxPositions());
             double dense = Perplexity.evaluate(base.transformer(), tokens, window, BATCH, MAX_WINDOWS).perplexity();
             ModelConfig config = base.config();
@@ -144,24 +143,22 @@ public record DomainRecovery(String beforePlan, String afterPlan, List<RungScore
         }
     }
 
-    /**
-     * The store's plans by id. A plan id hashes the unit order, not the ladder, and the agent rejects a later build with
-     * the unit order of the plan it serves but leaves its directory: of several directories with one id, the oldest
-     * holds the ladder that was served.
-     */
-    private static Map<String, ElasticArtifact> plansById(Path plansDir, LanguageModel base) throws IOException {
-        List<Path> oldestFirst;
+    /** The store's plan directories, oldest first; hidden names are staging directories of plans still being written. */
+    private static List<Path> oldestFirst(Path plansDir) throws IOException {
         try (Stream<Path> dirs = Files.list(plansDir)) {
-            // hidden names are staging directories of plans still being written
-            oldestFirst = dirs.filter(d -> Files.isDirectory(d) && !d.getFileName().toString().startsWith("."))
+            return dirs.filter(d -> Files.isDirectory(d) && !d.getFileName().toString().startsWith("."))
                     .sorted(Comparator.comparing(DomainRecovery::written)).toList();
         }
-        Map<String, ElasticArtifact> plans = new HashMap<>();
-        for (Path dir : oldestFirst) {
-            ElasticArtifact a = ElasticArtifact.read(dir, base);
-            plans.putIfAbsent(a.id(), a);
-        }
-        return plans;
+    }
+
+    /**
+     * The directory of plan {@code id}, by its manifest alone. A plan id hashes the unit order, not the ladder, and the
+     * agent rejects a later build with the unit order of the plan it serves but leaves its directory: of several
+     * directories with one id, the oldest holds the ladder that was served.
+     */
+    private static Path find(List<Path> oldestFirst, String id, Path plansDir) {
+        return oldestFirst.stream().filter(d -> PlanArtifact.declaredId(d).filter(id::equals).isPresent()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("plan " + id + " is not in " + plansDir));
     }
 
     private static FileTime written(Path dir) {
@@ -170,14 +167,6 @@ public record DomainRecovery(String beforePlan, String afterPlan, List<RungScore
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static ElasticArtifact require(Map<String, ElasticArtifact> plans, String id, Path plansDir) {
-        ElasticArtifact a = plans.get(id);
-        if (a == null) {
-            throw new IllegalStateException("plan " + id + " is not in " + plansDir);
-        }
-        return a;
     }
 
     void writeTo(ObjectNode node) {
