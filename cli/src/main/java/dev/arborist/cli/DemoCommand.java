@@ -52,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Control window of the agent and sketch interval of serving (default: ${DEFAULT-VALUE}).")
     Duration window;
 
-    @Option(names = "--rate", description = "Base load in requests/s (default: 30% of the dense capacity measured at start).")
+    @Option(names = "--rate", description = "Base load in requests/s (default: 30%% of the dense capacity measured at start).")
     Double rate;
 
     @Option(names = "--slo", description = "Target e2e p95 in seconds (default: 1.6x the dense p95 measured at the base load).")

@@ -16,4 +16,14 @@ final class Quantiles {
         int rank = (int) Math.ceil(0.95 * sorted.length);
         return sorted[Math.max(0, rank - 1)];
     }
+
+    /** The median (the mean of the middle two for an even count); NaN for no values. */
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
 }

@@ -19,7 +19,7 @@ public enum Scenario implements Traffic {
      * model the sparse rungs cost chit-chat least and copy-heavy text most (BENCHMARKS.md, input dependence). Its SLO
      * is loose, so the controller's base rung stays dense and whatever runs sparser was sent there by the table.
      */
-    MIXED("mixed", progress -> 1.0, Domain.CHAT, Domain.REPEAT, progress -> 0.5, 3.0),
+    MIXED("mixed", progress -> 1.0, Domain.CHAT, Domain.REPEAT, progress -> 0.5, 3.5),
     /**
      * Base load; traffic moves from chat to formal text halfway. Not sooner: the agent replaces its calibration plan with
      * one from live statistics 50-100 s in on this machine, and a shift before that leaves formal text in the reference
@@ -28,8 +28,11 @@ public enum Scenario implements Traffic {
     DOMAIN_SHIFT("domain-shift", progress -> 1.0, Domain.CHAT, Domain.FORMAL, progress -> progress < 0.5 ? 0.0 : 1.0,
             Scenario.SLO_OVER_BASE_P95);
 
-    /** The SLO as a multiple of the dense p95 at base load: headroom for bursts, not for a doubled load. */
-    private static final double SLO_OVER_BASE_P95 = 1.6;
+    /**
+     * The SLO as a multiple of the dense p95 at base load (the median window's): headroom for bursts, not for a doubled
+     * load. It was 1.6x the whole probe's p95, which runs 1.15x the median window's (six calibrations, BENCHMARKS.md).
+     */
+    private static final double SLO_OVER_BASE_P95 = 1.8;
 
     private final String label;
     private final DoubleUnaryOperator loadMultiplier;
@@ -52,7 +55,7 @@ public enum Scenario implements Traffic {
         return label;
     }
 
-    /** The e2e p95 target the demo sets, as a multiple of the dense p95 measured at the base load. */
+    /** The e2e p95 target the demo sets, as a multiple of the dense p95 measured at the base load ({@link Calibration#p95At}). */
     public double sloOverBaseP95() {
         return sloOverBaseP95;
     }
