@@ -84,6 +84,7 @@ public final class DeploymentControl {
         drift.restore(restored == null ? null : restored.drift(), rollout.current());
         DeploymentControl c = new DeploymentControl(spec, metrics, telemetry, worker, announcer, rollout, drift, watcher, minBuildTokens);
         c.lastEvidence = restored == null ? null : restored.lastEvidence();
+        c.rungQuality.restore(restored == null ? null : restored.rungQuality());
         return c;
     }
 
@@ -284,11 +285,12 @@ public final class DeploymentControl {
 
     /** Everything to resume this loop, for the snapshot. */
     public ControlState state() {
-        return new ControlState(rollout.state(), drift.state(), watcher.current(), lastEvidence, announcer.sequence());
+        return new ControlState(rollout.state(), drift.state(), watcher.current(), lastEvidence, announcer.sequence(), rungQuality.state());
     }
 
-    /** The sequence counter, the rollout, the drift reference and the watch as the snapshot holds them. */
-    public record ControlState(Rollout.State rollout, DriftTracker.State drift, Watch watch, WindowStats lastEvidence, long sequence) {
+    /** The sequence counter, the rollout, the drift reference, the watch and the served rung's shadow pool as the snapshot holds them. */
+    public record ControlState(Rollout.State rollout, DriftTracker.State drift, Watch watch, WindowStats lastEvidence, long sequence,
+                               RungQuality.State rungQuality) {
     }
 
     /** What this loop has queued to publish. */

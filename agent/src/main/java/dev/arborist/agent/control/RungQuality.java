@@ -7,6 +7,7 @@ import dev.arborist.agent.window.WindowStats;
  * moved to it, once there are {@value #MIN_TOKENS}. One window's 64 tokens are too few: in the
  * control bench single windows read x1.15-1.17 on a rung whose readings pooled over 64 or more
  * tokens stayed at x1.00-1.10, and the rung was taken away on them (BENCHMARKS.md, "Session 11").
+ * The pool is in the agent's snapshot, so a restart does not wait for another 256 tokens to judge it.
  */
 final class RungQuality {
     /** Shadow-scored tokens a rung is judged on, at least. */
@@ -36,5 +37,23 @@ final class RungQuality {
 
     long tokens() {
         return pool.tokens();
+    }
+
+    /** The pool as the snapshot holds it; null before the first window. */
+    State state() {
+        return planId == null ? null : new State(planId, rung, pool.tokens(), pool.logGap());
+    }
+
+    /** Resumes the pool of a snapshot; null (none, or a snapshot from before the pool was in it) starts empty. */
+    void restore(State s) {
+        if (s != null) {
+            planId = s.planId();
+            rung = s.rung();
+            pool.restore(s.tokens(), s.logGap());
+        }
+    }
+
+    /** @param logGap the pooled tokens' summed log-likelihood gap to dense */
+    public record State(String planId, int rung, long tokens, double logGap) {
     }
 }

@@ -23,6 +23,15 @@ final class ShadowPool {
         return tokens == 0 ? 1 : Math.exp(gap / tokens);
     }
 
+    double logGap() {
+        return gap;
+    }
+
+    void restore(long tokens, double logGap) {
+        this.tokens = tokens;
+        this.gap = logGap;
+    }
+
     void clear() {
         tokens = 0;
         gap = 0;

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.arborist.agent.window.WindowStats;
+import dev.arborist.agent.state.AgentState;
+import dev.arborist.agent.state.SnapshotStore;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RungQualityTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -36,6 +41,26 @@ class RungQualityTest {
         assertThat(quality.overBudget("p", 1, window(1, 300, 1.30), BUDGET)).isCloseTo(1.30, within(1e-12));
         assertThat(quality.overBudget("q", 1, window(1, 100, 1.30), BUDGET)).as("a new plan").isNull();
         assertThat(quality.tokens()).isEqualTo(100);
+    }
+
+    @Test
+    @DisplayName("the pool is in the snapshot: after a restart 64 more tokens judge the rung, not 256")
+    void poolSurvivesARestart(@TempDir Path store) {
+        RungQuality before = new RungQuality();
+        before.overBudget("p", 2, window(2, 200, 1.20), BUDGET);
+        SnapshotStore snapshots = new SnapshotStore(store, "d");
+        snapshots.save(new AgentState(AgentState.SCHEMA, "d", Map.of(), null, null, List.of(),
+                new DeploymentControl.ControlState(null, null, null, null, 7, before.state()), null));
+
+        RungQuality after = new RungQuality();
+        after.restore(snapshots.load().control().rungQuality());
+        assertThat(after.tokens()).isEqualTo(200);
+        assertThat(after.overBudget("p", 2, window(2, 64, 1.20), BUDGET)).isCloseTo(1.20, within(1e-12));
+
+        RungQuality fresh = new RungQuality();
+        fresh.restore(null); // a snapshot from before the pool was in it
+        assertThat(fresh.state()).isNull();
+        assertThat(fresh.overBudget("p", 2, window(2, 64, 1.20), BUDGET)).isNull();
     }
 
     private static WindowStats window(int rung, long shadowTokens, double shadowRatio) {
