@@ -53,8 +53,8 @@ final class Calibration {
 
     /**
      * The p95 end-to-end latency of dense at {@code rate} requests per second (open loop, a few windows), as windows are
-     * judged: the median over the probe's windows of each window's p95. The p95 of the whole probe would be set by its
-     * worst burst, and one burst more or less in 30 s moved it by half (0.37-0.69 s in CI).
+     * judged: the median over the probe's windows of each window's p95. The p95 of the whole probe is set by its worst
+     * few requests, so a burst more or less in 30 s moves it.
      */
     double p95At(double rate, Duration window) throws InterruptedException {
         Duration length = window.multipliedBy(P95_WINDOWS);
@@ -73,19 +73,21 @@ final class Calibration {
         if (ok.isEmpty()) {
             throw new IllegalStateException("no request succeeded while calibrating at " + rate + " req/s");
         }
-        double p95 = medianWindowP95(ok, window.toMillis() / 1000.0);
-        status.accept(String.format("calibrating: dense p95 %.2f s (median of %d-s windows; %.2f s over the whole probe)", p95,
-                window.toSeconds(), Quantiles.p95(ok.stream().map(TrafficGenerator.Result::e2eSeconds).toList())));
+        List<Double> windows = windowP95s(ok, window.toMillis() / 1000.0);
+        double p95 = Quantiles.median(windows);
+        status.accept(String.format("calibrating: dense p95 %.2f s (median of the %d-s windows' %s; %.2f s over the whole probe)", p95,
+                window.toSeconds(), windows.stream().map(v -> String.format("%.2f", v)).toList(),
+                Quantiles.p95(ok.stream().map(TrafficGenerator.Result::e2eSeconds).toList())));
         return p95;
     }
 
-    /** The median of the p95 latencies of the windows the results finished in, windows without any left out. */
-    static double medianWindowP95(List<TrafficGenerator.Result> results, double windowSeconds) {
+    /** The p95 latency of each window the results finished in, in time order; windows without any are left out. */
+    static List<Double> windowP95s(List<TrafficGenerator.Result> results, double windowSeconds) {
         Map<Long, List<Double>> byWindow = new TreeMap<>();
         for (TrafficGenerator.Result r : results) {
             long window = (long) Math.floor((r.sentAtSeconds() + r.e2eSeconds()) / windowSeconds);
             byWindow.computeIfAbsent(window, w -> new ArrayList<>()).add(r.e2eSeconds());
         }
-        return Quantiles.median(byWindow.values().stream().map(Quantiles::p95).toList());
+        return byWindow.values().stream().map(Quantiles::p95).toList();
     }
 }
