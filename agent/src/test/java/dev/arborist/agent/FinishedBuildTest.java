@@ -164,6 +164,34 @@ class FinishedBuildTest {
         }
     }
 
+    @Test
+    @DisplayName("a build that is not urgent waits between its steps while serving has no headroom and goes on once it has;"
+            + " an urgent one never waits; a stopping worker lets a held build finish")
+    void pacedBuilds() throws InterruptedException {
+        PlanWorker worker = new PlanWorker(builder);
+        worker.pacer().allow(false);
+        worker.submit(new BuildRequest("live statistics replace the calibration text", false, null, new int[0], store.resolve("held")));
+        AgentFixture.await("the build held", Duration.ofMinutes(1), worker.pacer()::holding);
+        assertThat(worker.poll()).as("held at a checkpoint").isNull();
+        worker.pacer().allow(true);
+        assertThat(finished(worker)).isInstanceOf(BuildResult.Built.class);
+        assertThat(worker.pacer().heldMillis()).isPositive();
+
+        worker.pacer().allow(false);
+        worker.submit(new BuildRequest("drift: expert-usage JS 0.3 bits", true, null, new int[0], store.resolve("urgent")));
+        assertThat(finished(worker)).as("urgent: never held").isInstanceOf(BuildResult.Built.class);
+
+        worker.submit(new BuildRequest("live statistics replace the calibration text", false, null, new int[0], store.resolve("closing")));
+        AgentFixture.await("the build held", Duration.ofMinutes(1), worker.pacer()::holding);
+        assertThat(worker.closeAndWait(Duration.ofMinutes(2))).as("the held build finished once the worker closed").isTrue();
+    }
+
+    private static BuildResult finished(PlanWorker worker) throws InterruptedException {
+        BuildResult[] result = new BuildResult[1];
+        AgentFixture.await("the build finished", Duration.ofMinutes(2), () -> (result[0] = worker.poll()) != null);
+        return result[0];
+    }
+
     /** A control loop with the three-rung plan published, and violations until the controller runs its rung 2; its idle worker. */
     private PlanWorker atSparsestRung() {
         PlanWorker worker = new PlanWorker(builder); // never submits: no traffic reaches the build threshold

@@ -111,6 +111,7 @@ public final class DeploymentControl {
         }
         metrics.expertUsage(telemetry.traffic().statistics().expertUsage());
         WindowSummary summary = summary(w);
+        worker.pacer().allow(w.requests() == 0 || spec.headroomIn(summary));
         boolean calm = rollout.hasPlan() && rollout.current().rung() == 0 && spec.headroomIn(summary);
         maybeBuild(report, w.requests() > 0 && spec.violatedBy(summary), calm);
         if (!rollout.hasPlan()) {
@@ -192,6 +193,7 @@ public final class DeploymentControl {
      * already behind); drift that persists is confirmed again after. Replacing a calibration plan is
      * not urgent, so it waits for a calm window: dense and with headroom. In the control bench it
      * otherwise started as the load doubled and, sharing the two cores, held serving over its SLO.
+     * Once started it still runs only in windows with headroom ({@link dev.arborist.agent.plan.BuildPacer}).
      *
      * @param calm the last window ran dense with headroom
      */

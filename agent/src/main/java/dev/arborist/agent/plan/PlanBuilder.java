@@ -1,7 +1,6 @@
 package dev.arborist.agent.plan;
 
 import dev.arborist.model.runtime.LanguageModel;
-import dev.arborist.policies.PruningProgress;
 import dev.arborist.policies.calib.CalibrationSet;
 import dev.arborist.policies.elastic.ElasticArtifact;
 import dev.arborist.policies.elastic.ElasticPlan;
@@ -45,10 +44,16 @@ public final class PlanBuilder {
     }
 
     public BuildResult build(BuildRequest request) {
+        return build(request, () -> { });
+    }
+
+    /** @param checkpoint run between the build's steps (the ladder search's, before verifying): it may hold the build there */
+    public BuildResult build(BuildRequest request, Runnable checkpoint) {
         try {
-            LadderBuilder ladder = new LadderBuilder(settings, PruningProgress.NONE);
+            LadderBuilder ladder = new LadderBuilder(settings, (done, total) -> checkpoint.run());
             ElasticPlan plan = request.statistics() != null ? ladder.build(base, request.statistics(), text.search())
                     : ladder.build(base, requireCalibration(), text.search());
+            checkpoint.run();
             Verification v = verifier.verify(plan, request.recentPrompts());
             int usable = v.usableRungs();
             if (usable < 2) {

@@ -6,6 +6,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs plan builds on a thread of their own, one at a time, so the control loop keeps consuming
@@ -13,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * collects the result; it never waits.
  */
 public final class PlanWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PlanWorker.class);
     private final PlanBuilder builder;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "arborist-agent-plan-builder");
@@ -20,9 +23,16 @@ public final class PlanWorker implements AutoCloseable {
         return t;
     });
     private final AtomicReference<Future<BuildResult>> running = new AtomicReference<>();
+    private final BuildPacer pacer = new BuildPacer();
+    private long heldReported; // ms of pacer.heldMillis() logged so far
 
     public PlanWorker(PlanBuilder builder) {
         this.builder = builder;
+    }
+
+    /** Where the control loop says whether builds that are not urgent may run now. */
+    public BuildPacer pacer() {
+        return pacer;
     }
 
     public boolean busy() {
@@ -42,7 +52,7 @@ public final class PlanWorker implements AutoCloseable {
         if (busy()) {
             throw new IllegalStateException("a plan build is already running");
         }
-        running.set(executor.submit(() -> builder.build(request)));
+        running.set(executor.submit(() -> builder.build(request, request.urgent() ? () -> { } : pacer::checkpoint)));
     }
 
     /** The finished build's result, once; null while none has finished. */
@@ -52,6 +62,11 @@ public final class PlanWorker implements AutoCloseable {
             return null;
         }
         running.set(null);
+        long held = pacer.heldMillis();
+        if (held > heldReported) {
+            LOG.info("builds held {} s in all so far while serving had no headroom", (held + 500) / 1000);
+            heldReported = held;
+        }
         try {
             return f.get();
         } catch (Exception e) { // builder.build catches its own failures; this is an interrupted or cancelled build
@@ -66,6 +81,7 @@ public final class PlanWorker implements AutoCloseable {
      * @return whether the worker is idle, so the model may be freed
      */
     public boolean closeAndWait(Duration timeout) {
+        pacer.close();
         executor.shutdown();
         try {
             return executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);

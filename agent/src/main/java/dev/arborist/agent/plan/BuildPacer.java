@@ -1,0 +1,56 @@
+package dev.arborist.agent.plan;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Holds a build that is not urgent between its steps while serving has no headroom. Where the agent
+ * shares cores with serving, a build takes them from requests: in the control bench a calibration
+ * plan's replacement, started in one calm window just as the load doubled, ran for 34 s beside
+ * serving instead of about 6 s alone, and the sparsest rung missed its SLO meanwhile (BENCHMARKS.md,
+ * "Session 14"). Held, it goes on in the windows that leave headroom. Urgent builds (a first plan, a
+ * drift rebuild) are never held.
+ */
+public final class BuildPacer {
+    private boolean go = true;
+    private boolean closed;
+    private boolean holding;
+    private long heldNanos;
+
+    /** Set by the control loop once per window: whether a build that is not urgent may run now. */
+    public synchronized void allow(boolean headroom) {
+        go = headroom;
+        notifyAll();
+    }
+
+    /** Called by the build between its steps: returns at once while allowed, else waits until allowed or closed. */
+    synchronized void checkpoint() {
+        long start = System.nanoTime();
+        try {
+            while (!go && !closed) {
+                holding = true;
+                wait();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            holding = false;
+            heldNanos += System.nanoTime() - start;
+        }
+    }
+
+    /** Whether a build waits at a checkpoint now. */
+    public synchronized boolean holding() {
+        return holding;
+    }
+
+    /** Total time builds have been held so far. */
+    public synchronized long heldMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(heldNanos);
+    }
+
+    /** Lets every held build go on for good: a stopping agent waits for its build to finish. */
+    synchronized void close() {
+        closed = true;
+        notifyAll();
+    }
+}
