@@ -43,6 +43,7 @@ final class ElasticVersions {
             expected.check(artifact.manifest());
         }
         Ladder ladder = artifact.plan().ladder();
+        requireSameLadderIfServed(artifact.id(), ladder, scheduler.versions());
         if (baseRung < 0 || baseRung >= ladder.size()) {
             throw ApiError.planRejected("rung " + baseRung + " is not on the ladder of plan " + artifact.id() + ": use 0.." + (ladder.size() - 1));
         }
@@ -58,6 +59,19 @@ final class ElasticVersions {
         } catch (RuntimeException e) {
             weights.close(); // the views live in a sub-manager of it
             throw e instanceof ApiError api ? api : ApiError.planRejected("elastic plan " + artifact.id() + " cannot be applied: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A plan id hashes the unit order, not the ladder, and rung moves name the plan by id: were another ladder served
+     * under the id served now, the agent's rungs would mean other levels than it verified.
+     */
+    private static void requireSameLadderIfServed(String planId, Ladder ladder, ModelVersions versions) {
+        ModelVersion current = versions == null ? null : versions.current();
+        if (current != null && current.id().equals(planId) && current.elastic() != null && !current.elastic().ladder().equals(ladder)) {
+            throw ApiError.conflict("plan " + planId + " is served now with another ladder (" + current.elastic().ladder().size()
+                    + " rungs, this artifact has " + ladder.size() + "); a plan id names its unit order, not its ladder: load it"
+                    + " after another plan, or build it again");
         }
     }
 }

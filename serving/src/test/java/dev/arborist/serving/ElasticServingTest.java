@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.arborist.model.runtime.LanguageModel;
 import dev.arborist.model.tokenizer.HfTokenizer;
 import dev.arborist.policies.control.PolicyTable;
+import dev.arborist.policies.elastic.ElasticArtifact;
+import dev.arborist.policies.elastic.ElasticPlan;
+import dev.arborist.policies.elastic.Ladder;
 import dev.arborist.policies.elastic.LevelJson;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -94,7 +97,8 @@ class ElasticServingTest {
 
     @Test
     @Order(2)
-    @DisplayName("an elastic plan loads through /admin/plan; /admin/levels shows its ladder at base rung 0, no pin, an empty policy table")
+    @DisplayName("an elastic plan loads through /admin/plan; /admin/levels shows its ladder at base rung 0, no pin, an empty policy table;"
+            + " an artifact with the served plan's id but another ladder is a 409 that changes nothing")
     void ladder() throws Exception {
         HttpResponse<Buffer> load = Http.await(http.client.post("/admin/plan").putHeader("Authorization", "Bearer " + TOKEN)
                 .sendJsonObject(new JsonObject().put("path", plan.toString())));
@@ -113,6 +117,21 @@ class ElasticServingTest {
         assertThat(sparsest.getDouble("perplexity_ratio")).isEqualTo(1.3);
         assertThat(sparsest.getDouble("decode_speedup_batch8")).isEqualTo(2.0);
         assertThat(sparsest.getDouble("decode_speedup_batch1")).isEqualTo(1.6);
+
+        // the same unit order (so the same plan id) with a two-rung ladder: serving keeps the ladder it runs
+        ElasticArtifact served = ElasticArtifact.read(plan, base);
+        Path shorter = dir.resolve("elastic-two-rungs");
+        ElasticArtifact other = ElasticArtifact.write(shorter, new ElasticPlan(served.plan().permutation(), served.plan().layerSkipOrder(),
+                new Ladder(served.plan().ladder().rungs().subList(0, 2))), base, Map.of());
+        assertThat(other.id()).isEqualTo(planId);
+        HttpResponse<Buffer> refused = Http.await(http.client.post("/admin/plan").putHeader("Authorization", "Bearer " + TOKEN)
+                .sendJsonObject(new JsonObject().put("path", shorter.toString())));
+        assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(409);
+        assertThat(refused.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("served now with another ladder");
+        assertThat(Http.await(levels()).bodyAsJsonObject().getJsonArray("rungs")).as("the ladder served").hasSize(3);
+        HttpResponse<Buffer> again = Http.await(http.client.post("/admin/plan").putHeader("Authorization", "Bearer " + TOKEN)
+                .sendJsonObject(new JsonObject().put("path", plan.toString())));
+        assertThat(again.statusCode()).as("the same artifact again: " + again.bodyAsString()).isEqualTo(200);
     }
 
     @Test
