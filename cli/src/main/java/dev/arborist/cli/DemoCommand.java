@@ -55,7 +55,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--rate", description = "Base load in requests/s (default: 30%% of the dense capacity measured at start).")
     Double rate;
 
-    @Option(names = "--slo", description = "Target e2e p95 in seconds (default: 1.6x the dense p95 measured at the base load).")
+    @Option(names = "--slo", description = "Target e2e p95 in seconds (default: 1.8x the dense p95 of the median control window measured at the base"
+                    + " load; 3.5x for mixed).")
     Double slo;
 
     @Option(names = "--surge", paramLabel = "SHARE", defaultValue = "0",
