@@ -206,7 +206,7 @@ class FinishedBuildTest {
     }
 
     private static BuildResult.Built build(PlanBuilder builder, String reason, boolean urgent, String name) {
-        BuildResult result = builder.build(new BuildRequest(reason, urgent, null, new int[0], dir.resolve("plans").resolve(name)));
+        BuildResult result = builder.build(new BuildRequest(reason, urgent, null, new int[0], dir.resolve("plans").resolve(name)), () -> { });
         assertThat(result).isInstanceOf(BuildResult.Built.class);
         return (BuildResult.Built) result;
     }

@@ -111,8 +111,9 @@ public final class DeploymentControl {
         }
         metrics.expertUsage(telemetry.traffic().statistics().expertUsage());
         WindowSummary summary = summary(w);
-        worker.pacer().allow(w.requests() == 0 || spec.headroomIn(summary));
-        boolean calm = rollout.hasPlan() && rollout.current().rung() == 0 && spec.headroomIn(summary);
+        boolean headroom = spec.headroomIn(summary);
+        worker.pacer().allow(w.requests() == 0 || headroom);
+        boolean calm = rollout.hasPlan() && rollout.current().rung() == 0 && headroom;
         maybeBuild(report, w.requests() > 0 && spec.violatedBy(summary), calm);
         if (!rollout.hasPlan()) {
             metrics.decision("hold");

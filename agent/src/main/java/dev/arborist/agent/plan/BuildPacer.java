@@ -1,6 +1,8 @@
 package dev.arborist.agent.plan;
 
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Holds a build that is not urgent between its steps while serving has no headroom. Where the agent
@@ -11,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * drift rebuild) are never held.
  */
 public final class BuildPacer {
+    private static final Logger LOG = LoggerFactory.getLogger(BuildPacer.class);
+
     private boolean go = true;
     private boolean closed;
     private boolean holding;
@@ -24,17 +28,22 @@ public final class BuildPacer {
 
     /** Called by the build between its steps: returns at once while allowed, else waits until allowed or closed. */
     synchronized void checkpoint() {
+        if (go || closed) {
+            return;
+        }
         long start = System.nanoTime();
         try {
+            holding = true;
             while (!go && !closed) {
-                holding = true;
                 wait();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             holding = false;
-            heldNanos += System.nanoTime() - start;
+            long held = System.nanoTime() - start;
+            heldNanos += held;
+            LOG.info("build held {} ms while serving had no headroom", TimeUnit.NANOSECONDS.toMillis(held));
         }
     }
 

@@ -43,10 +43,6 @@ public final class PlanBuilder {
         return calibration == null ? 0 : (long) calibration.count() * calibration.length();
     }
 
-    public BuildResult build(BuildRequest request) {
-        return build(request, () -> { });
-    }
-
     /** @param checkpoint run between the build's steps (the ladder search's, before verifying): it may hold the build there */
     public BuildResult build(BuildRequest request, Runnable checkpoint) {
         try {

@@ -6,8 +6,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs plan builds on a thread of their own, one at a time, so the control loop keeps consuming
@@ -15,7 +13,6 @@ import org.slf4j.LoggerFactory;
  * collects the result; it never waits.
  */
 public final class PlanWorker implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(PlanWorker.class);
     private final PlanBuilder builder;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "arborist-agent-plan-builder");
@@ -24,7 +21,6 @@ public final class PlanWorker implements AutoCloseable {
     });
     private final AtomicReference<Future<BuildResult>> running = new AtomicReference<>();
     private final BuildPacer pacer = new BuildPacer();
-    private long heldReported; // ms of pacer.heldMillis() logged so far
 
     public PlanWorker(PlanBuilder builder) {
         this.builder = builder;
@@ -62,11 +58,6 @@ public final class PlanWorker implements AutoCloseable {
             return null;
         }
         running.set(null);
-        long held = pacer.heldMillis();
-        if (held > heldReported) {
-            LOG.info("builds held {} s in all so far while serving had no headroom", (held + 500) / 1000);
-            heldReported = held;
-        }
         try {
             return f.get();
         } catch (Exception e) { // builder.build catches its own failures; this is an interrupted or cancelled build

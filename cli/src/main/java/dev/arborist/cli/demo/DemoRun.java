@@ -151,7 +151,8 @@ public final class DemoRun implements AutoCloseable {
         URI servingUri = URI.create("http://127.0.0.1:" + serving.port());
         String model = modelName(servingUri);
 
-        Calibration calibration = new Calibration(servingUri, model, prompts(),
+        PromptPool prompts = PromptPool.from(settings.modelDir().resolve("eval.txt")); // the model's held-out text, split into domains
+        Calibration calibration = new Calibration(servingUri, model, prompts,
                 settings.scenario(), settings.maxTokens(), settings.seed(), status);
         double baseRate = settings.baseRate() != null ? settings.baseRate() : BASE_LOAD_SHARE * calibration.denseCapacity();
         double slo = settings.sloSeconds() != null ? settings.sloSeconds() : settings.scenario().sloOverBaseP95() * calibration.p95At(baseRate, settings.window());
@@ -168,7 +169,7 @@ public final class DemoRun implements AutoCloseable {
         BaselinePin pin = new BaselinePin(http, servingUri, adminToken, settings.baseline(), status);
         Sampler sampler = new Sampler(http, servingUri.resolve("/metrics"), agentMetrics);
         Timeline timeline = new Timeline();
-        List<TrafficGenerator.Result> results = drive(servingUri, model, baseRate, slo, sampler, timeline, pin);
+        List<TrafficGenerator.Result> results = drive(servingUri, model, prompts, baseRate, slo, sampler, timeline, pin);
         // the served rung's quality is looked up in the ladder of the plan served at the end: a rebuilt
         // plan's rungs may differ slightly from the earlier plans' (same budgets, other statistics)
         List<Double> ratios = pin.levels().perplexityRatios();
@@ -177,22 +178,17 @@ public final class DemoRun implements AutoCloseable {
         InputPolicyOutcome inputs = policy == null ? null
                 : InputPolicyOutcome.of(Duration.between(trafficStarted, policy.firstAt()).toMillis() / 1000.0, policy.table(), results);
         Sampler.Totals totals = sampler.totals();
-        DomainRecovery recovery = settings.scenario() == Scenario.DOMAIN_SHIFT ? domainRecovery(decisions) : null;
+        DomainRecovery recovery = settings.scenario() == Scenario.DOMAIN_SHIFT ? domainRecovery(decisions, prompts) : null;
         return report(timeline, results, totals, baseRate, slo, timeline.meanPerplexityRatio(ratios), totals.perplexityRatioOfTokens(ratios),
                 DecisionTally.driftRebuilds(decisions), inputs, DecisionTally.audit(decisions, trafficStarted), recovery);
     }
 
-    /** The traffic's prompts: the model's held-out text, split into domains. */
-    private PromptPool prompts() throws IOException {
-        return PromptPool.from(settings.modelDir().resolve("eval.txt"));
-    }
-
     /** Scores the plans before and after the first drift rebuild; null, said on the status line, when that fails: the run's report still counts. */
-    private DomainRecovery domainRecovery(List<Decision> decisions) {
+    private DomainRecovery domainRecovery(List<Decision> decisions, PromptPool prompts) {
         status.accept("scoring the plans before and after the drift rebuild on the new domain's text");
         try {
             return DomainRecovery.afterFirstDrift(decisions, settings.modelDir(), workDir.resolve(STORE).resolve("plans"),
-                    prompts().lines(settings.scenario().secondDomain()));
+                    prompts.lines(settings.scenario().secondDomain()));
         } catch (IOException | RuntimeException e) {
             status.accept("could not score the plans on the new domain's text: " + e.getMessage());
             return null;
@@ -250,11 +246,11 @@ public final class DemoRun implements AutoCloseable {
      * Runs the scenario's traffic, adding a point to {@code timeline} per window; returns every request's result.
      * Every second it checks the baseline's pin, so a plan the agent publishes meanwhile is pinned too.
      */
-    private List<TrafficGenerator.Result> drive(URI servingUri, String model, double baseRate, double slo, Sampler sampler, Timeline timeline,
+    private List<TrafficGenerator.Result> drive(URI servingUri, String model, PromptPool prompts, double baseRate, double slo, Sampler sampler, Timeline timeline,
             BaselinePin pin) throws Exception {
         ConcurrentLinkedQueue<TrafficGenerator.Result> finished = new ConcurrentLinkedQueue<>();
         List<TrafficGenerator.Result> all = new ArrayList<>();
-        traffic = new TrafficGenerator(servingUri, model, prompts(), settings.scenario(),
+        traffic = new TrafficGenerator(servingUri, model, prompts, settings.scenario(),
                 baseRate, settings.maxTokens(), settings.duration(), settings.seed(), finished::add);
         status.accept("scenario " + settings.scenario().label() + " for " + settings.duration().toSeconds() + " s, rung picked by "
                 + (settings.baseline() == Baseline.AGENT ? "the agent" : "the " + settings.baseline().label() + " baseline's pin"));
