@@ -73,6 +73,8 @@ public final class AgentMetrics implements AutoCloseable {
         gauge("arborist.agent.shadow.quality.ratio", "Live shadow quality of the rungs served: exp(mean log-likelihood gap to dense) over"
                 + " the last 64 or more shadow-scored tokens; NaN until that many were scored", d);
         gauge("arborist.agent.drift.score", "Traffic drift score of the last window against the plan's reference", d);
+        gauge("arborist.agent.statistics.tokens", "Sampled tokens the decayed live statistics hold: the evidence the next plan"
+                + " would be built from", d);
         for (String metric : LATENCIES) {
             gauge("arborist.slo.target.seconds", "SLO target of the latency quantile", d.and("metric", metric));
             gauge("arborist.agent.observed.latency.seconds", "Latency quantile of the last closed window, all replicas", d.and("metric", metric));
@@ -123,6 +125,11 @@ public final class AgentMetrics implements AutoCloseable {
     /** @param ratio the live shadow ratio over the latest pool of scored tokens */
     public void shadowQuality(double ratio) {
         set("arborist.agent.shadow.quality.ratio", deploymentTag(), ratio);
+    }
+
+    /** @param tokens decayed sampled tokens of the live statistics */
+    public void statisticsTokens(double tokens) {
+        set("arborist.agent.statistics.tokens", deploymentTag(), tokens);
     }
 
     public void driftScore(double score) {

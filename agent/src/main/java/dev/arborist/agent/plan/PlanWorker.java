@@ -8,22 +8,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs plan builds on a thread of their own, one at a time, so the control loop keeps consuming
- * (and its offsets keep moving) during a build that takes minutes. The loop submits and later
- * collects the result; it never waits.
+ * Runs plan builds on threads of their own, one build at a time, so the control loop keeps
+ * consuming (and its offsets keep moving) during a build that takes minutes. The loop submits and
+ * later collects the result; it never waits. Urgent builds run at normal CPU priority; the others
+ * on a thread of lowered priority ({@link BackgroundPriority}), paced by {@link BuildPacer}.
  */
 public final class PlanWorker implements AutoCloseable {
     private final PlanBuilder builder;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "arborist-agent-plan-builder");
-        t.setDaemon(true); // a build in progress must not keep a stopping JVM alive
-        return t;
-    });
+    private final ExecutorService urgent = Executors.newSingleThreadExecutor(r -> thread(r, "arborist-agent-plan-builder"));
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> thread(() -> {
+        BackgroundPriority.lowerCurrentThread(); // before its first tensor op starts the native threads that inherit it
+        r.run();
+    }, "arborist-agent-background-builder"));
     private final AtomicReference<Future<BuildResult>> running = new AtomicReference<>();
     private final BuildPacer pacer = new BuildPacer();
 
     public PlanWorker(PlanBuilder builder) {
         this.builder = builder;
+    }
+
+    private static Thread thread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true); // a build in progress must not keep a stopping JVM alive
+        return t;
     }
 
     /** Where the control loop says whether builds that are not urgent may run now. */
@@ -48,7 +55,8 @@ public final class PlanWorker implements AutoCloseable {
         if (busy()) {
             throw new IllegalStateException("a plan build is already running");
         }
-        running.set(executor.submit(() -> builder.build(request, request.urgent() ? () -> { } : pacer::checkpoint)));
+        running.set(request.urgent() ? urgent.submit(() -> builder.build(request, () -> { }))
+                : background.submit(() -> builder.build(request, pacer::checkpoint)));
     }
 
     /** The finished build's result, once; null while none has finished. */
@@ -73,9 +81,12 @@ public final class PlanWorker implements AutoCloseable {
      */
     public boolean closeAndWait(Duration timeout) {
         pacer.close();
-        executor.shutdown();
+        urgent.shutdown();
+        background.shutdown();
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            return executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return urgent.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                    && background.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -35,6 +35,7 @@ class AgentMetricsTest {
             m.sloTarget("e2e_p95", 1.5);
             m.observedLatency("e2e_p95", 1.2);
             m.expertUsage(new double[][] {{0.5, 0.5}});
+            m.statisticsTokens(1536);
             HttpClient http = HttpClient.newHttpClient();
             String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
@@ -51,6 +52,7 @@ class AgentMetricsTest {
                     .contains("arborist_agent_plan_builds_total{deployment=\"prod\",result=\"published\"} 1.0")
                     .contains("arborist_agent_plan_builds_total{deployment=\"prod\",result=\"rejected\"} 0.0")
                     .contains("arborist_agent_drift_score{deployment=\"prod\"} 0.01")
+                    .contains("arborist_agent_statistics_tokens{deployment=\"prod\"} 1536.0")
                     .contains("arborist_agent_expert_usage_ratio{deployment=\"prod\",expert=\"1\",layer=\"0\"} 0.5")
                     .contains("arborist_agent_consumer_lag_records{topic=\"arborist.telemetry.requests\"} 5.0")
                     .contains("arborist_agent_events_skipped_total{reason=\"malformed\",topic=\"arborist.telemetry.requests\"} 2.0");
