@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The hand-over from a plan built on calibration text to one built on live traffic. */
 class CalibrationHandoverTest {
     private static final Duration WINDOW = Duration.ofSeconds(1);
-    /** Half the agent's calibration pass (16 windows of the fixture ladder's 32 tokens): what live statistics must hold. */
-    private static final long HALF_THE_CALIBRATION_TOKENS = 16 * 32 / 2;
+    /** The agent's calibration pass: 16 windows of the fixture ladder's 32 tokens. */
+    private static final long CALIBRATION_TOKENS = 16 * 32;
     /** The SLO's e2e target; the headroom line is at 70% of it. */
     private static final double TARGET = 30;
 
@@ -27,9 +27,9 @@ class CalibrationHandoverTest {
     Path dir;
 
     @Test
-    @DisplayName("live statistics replace the calibration plan only once they hold half as many sampled tokens as its calibration pass,"
+    @DisplayName("live statistics replace the calibration plan only once they hold as many sampled tokens as its calibration pass,"
             + " and only in a calm window (dense, with headroom)")
-    void handoverNeedsHalfTheTokensAndACalmWindow() throws Exception {
+    void handoverNeedsAsManyTokensAndACalmWindow() throws Exception {
         Path model = AgentFixture.model(dir);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             AgentConfig config = AgentFixture.config(kafka, model, dir.resolve("store"), AgentFixture.slo(TARGET), WINDOW)
@@ -40,10 +40,10 @@ class CalibrationHandoverTest {
                 assertThat(calibration.reason()).startsWith("initial plan from the calibration text");
                 Traffic traffic = new Traffic(producer, calibration.planId());
 
-                for (int i = 0; i < 6; i++) { // calm, but fewer tokens than half the calibration pass (more than minBuildTokens)
-                    traffic.send(32, 0.1);
+                for (int i = 0; i < 6; i++) { // calm, but fewer tokens than the calibration pass
+                    traffic.send(64, 0.1);
                 }
-                assertThat(traffic.sent).isLessThan(HALF_THE_CALIBRATION_TOKENS);
+                assertThat(traffic.sent).isLessThan(CALIBRATION_TOKENS);
                 assertThat(handedOver(kafka)).as("handed over on %d tokens", traffic.sent).isFalse();
 
                 for (int i = 0; i < 10; i++) { // plenty of tokens, but within the SLO without headroom

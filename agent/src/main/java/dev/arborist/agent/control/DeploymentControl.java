@@ -36,8 +36,6 @@ public final class DeploymentControl {
     private static final int HISTORY = 64;
     /** Windows to wait after a build that published nothing: the same traffic would give the same result. */
     static final int BUILD_BACKOFF_WINDOWS = 10;
-    /** Share of the calibration pass's tokens live statistics must hold before a plan is built from them. */
-    static final double LIVE_SHARE_OF_CALIBRATION = 0.5;
 
     private final SloSpec spec;
     private final AgentMetrics metrics;
@@ -210,12 +208,10 @@ public final class DeploymentControl {
         }
         double sampled = telemetry.traffic().sampledTokens();
         boolean enoughTraffic = sampled >= minBuildTokens;
-        // Where there is calibration text, live statistics count only once they hold half as many tokens as its pass:
-        // channel ranks from a few hundred tokens are noise (in the control bench such a plan's +7.5% rung kept 12% sparsity
-        // where the calibration plan's kept 30%), while ladders from 8 and 16 calibration windows picked the same levels
-        // within one FFN step. The whole pass's count is out of reach: decayed statistics of the demo's base load level
-        // off near 1,600 of its 2,048 tokens, so the replacement waited for a load peak, and often never came.
-        boolean richerThanCalibration = enoughTraffic && sampled >= LIVE_SHARE_OF_CALIBRATION * worker.calibrationTokens();
+        // Where there is calibration text, live statistics count only once they hold as many tokens as its pass: channel
+        // ranks from a few hundred tokens are noise (in the control bench such a plan's +7.5% rung kept 12% sparsity where
+        // the calibration plan's kept 30%).
+        boolean richerThanCalibration = enoughTraffic && sampled >= worker.calibrationTokens();
         boolean fromLive = enoughTraffic;
         String reason = null;
         boolean urgent = true;

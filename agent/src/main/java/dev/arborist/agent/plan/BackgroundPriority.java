@@ -11,16 +11,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Lowers the calling thread's CPU priority (Linux nice value), so that a build nobody waits for
  * takes the cores serving leaves idle rather than a share of the ones it needs. Where the agent
- * shares a machine with serving, such a build ran for 34 s beside a doubled load instead of the
- * 6 s it takes alone, and serving missed its SLO meanwhile. Threads the lowered one starts later
+ * shared two cores with serving, such a build ran for 34 s beside a doubled load, and serving
+ * missed its SLO meanwhile (BENCHMARKS.md, "Session 14"). Threads the lowered one starts later
  * (the native thread pool of its first parallel tensor op) inherit its priority. Java thread
  * priorities do nothing on Linux, so this asks {@code renice} for the thread's own id; on another
  * OS, or without {@code renice}, the thread keeps its priority and says so once.
  */
 final class BackgroundPriority {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundPriority.class);
-    /** Linux CFS weight 110 against 1024 at nice 0: about a tenth of a contended core. Not 19, whose rare
-     * slices would hold JVM safepoints (and so serving) waiting on this thread. */
+    /**
+     * CFS weight 110 against 1024 at nice 0: about a tenth of a contended core. Not 19, whose rare slices
+     * would keep JVM safepoints (and so serving's threads) waiting on this one.
+     */
     static final int NICE = 10;
     private static final Path THREAD_SELF = Path.of("/proc/thread-self");
 
