@@ -116,6 +116,7 @@ public final class DeploymentControl {
         worker.pacer().allow(w.requests() == 0 || headroom);
         boolean calm = rollout.hasPlan() && rollout.current().rung() == 0 && headroom;
         maybeBuild(report, w.requests() > 0 && spec.violatedBy(summary), calm);
+        metrics.buildState(worker.busy(), worker.pacer().holding());
         if (!rollout.hasPlan()) {
             metrics.decision("hold");
             return;

@@ -73,6 +73,8 @@ public final class AgentMetrics implements AutoCloseable {
         gauge("arborist.agent.shadow.quality.ratio", "Live shadow quality of the rungs served: exp(mean log-likelihood gap to dense) over"
                 + " the last 64 or more shadow-scored tokens; NaN until that many were scored", d);
         gauge("arborist.agent.drift.score", "Traffic drift score of the last window against the plan's reference", d);
+        gauge("arborist.agent.plan.build.running", "1 while a plan build for the deployment runs (or waits for headroom), else 0", d);
+        gauge("arborist.agent.plan.build.held", "1 while a background plan build waits for serving to have headroom, else 0", d);
         gauge("arborist.agent.statistics.tokens", "Sampled tokens the decayed live statistics hold: the evidence the next plan"
                 + " would be built from", d);
         for (String metric : LATENCIES) {
@@ -125,6 +127,12 @@ public final class AgentMetrics implements AutoCloseable {
     /** @param ratio the live shadow ratio over the latest pool of scored tokens */
     public void shadowQuality(double ratio) {
         set("arborist.agent.shadow.quality.ratio", deploymentTag(), ratio);
+    }
+
+    /** @param held the build waits at a checkpoint while serving has no headroom */
+    public void buildState(boolean running, boolean held) {
+        set("arborist.agent.plan.build.running", deploymentTag(), running ? 1 : 0);
+        set("arborist.agent.plan.build.held", deploymentTag(), held ? 1 : 0);
     }
 
     /** @param tokens decayed sampled tokens of the live statistics */

@@ -36,6 +36,7 @@ class AgentMetricsTest {
             m.observedLatency("e2e_p95", 1.2);
             m.expertUsage(new double[][] {{0.5, 0.5}});
             m.statisticsTokens(1536);
+            m.buildState(true, false);
             HttpClient http = HttpClient.newHttpClient();
             String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
@@ -53,6 +54,8 @@ class AgentMetricsTest {
                     .contains("arborist_agent_plan_builds_total{deployment=\"prod\",result=\"rejected\"} 0.0")
                     .contains("arborist_agent_drift_score{deployment=\"prod\"} 0.01")
                     .contains("arborist_agent_statistics_tokens{deployment=\"prod\"} 1536.0")
+                    .contains("arborist_agent_plan_build_running{deployment=\"prod\"} 1.0")
+                    .contains("arborist_agent_plan_build_held{deployment=\"prod\"} 0.0")
                     .contains("arborist_agent_expert_usage_ratio{deployment=\"prod\",expert=\"1\",layer=\"0\"} 0.5")
                     .contains("arborist_agent_consumer_lag_records{topic=\"arborist.telemetry.requests\"} 5.0")
                     .contains("arborist_agent_events_skipped_total{reason=\"malformed\",topic=\"arborist.telemetry.requests\"} 2.0");

@@ -82,6 +82,8 @@ public record DemoReport(String scenario, Baseline baseline, double durationSeco
             number(n, "quality_ratio", p.qualityRatio());
             number(n, "shadow_ratio", p.shadowRatio());
             number(n, "drift_score", p.driftScore());
+            number(n, "build_running", p.buildRunning()); // as the agent's gauge read when the window closed
+            number(n, "build_held", p.buildHeld());
         }
         return root;
     }

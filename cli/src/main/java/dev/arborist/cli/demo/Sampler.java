@@ -68,7 +68,8 @@ final class Sampler {
         return new Timeline.Point(t, offeredRate, ok.size(), finished.size() - ok.size(), Quantiles.p95(ok), slo,
                 rung, agent("arborist_agent_sparsity_ratio", Double.NaN), swaps(),
                 agent("arborist_agent_quality_ratio", Double.NaN), agent("arborist_agent_shadow_quality_ratio", Double.NaN),
-                agent("arborist_agent_drift_score", Double.NaN));
+                agent("arborist_agent_drift_score", Double.NaN), agent("arborist_agent_plan_build_running", Double.NaN),
+                agent("arborist_agent_plan_build_held", Double.NaN));
     }
 
     Totals totals() throws InterruptedException {

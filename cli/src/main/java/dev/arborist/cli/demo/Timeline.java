@@ -19,7 +19,8 @@ public final class Timeline {
      *     that actually served (a pin's included); NaN before the first
      */
     public record Point(double endSeconds, double offeredRate, int completed, int failed, double p95Seconds, double sloSeconds,
-            int rung, double sparsity, double swaps, double qualityRatio, double shadowRatio, double driftScore) {
+            int rung, double sparsity, double swaps, double qualityRatio, double shadowRatio, double driftScore, double buildRunning,
+            double buildHeld) {
         public boolean withinSlo() {
             return Double.isNaN(p95Seconds) || p95Seconds <= sloSeconds;
         }

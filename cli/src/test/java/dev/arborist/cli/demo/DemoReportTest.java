@@ -62,7 +62,7 @@ class DemoReportTest {
     }
 
     @Test
-    @DisplayName("report: baseline, base rate, rung changes and mean perplexity ratio beside the fields earlier reports had; JSON and PNG written")
+    @DisplayName("report: baseline, base rate, rung changes, mean perplexity ratio and each window's build state beside the fields earlier reports had; JSON and PNG written")
     void report(@TempDir Path dir) throws Exception {
         Timeline timeline = timeline(3, 3, 3);
         DemoReport report = new DemoReport("load-step", Baseline.SPARSEST, 30, 2.5, 90, 1, 2, 4, SLO, timeline.attainment(),
@@ -90,13 +90,17 @@ class DemoReportTest {
         assertThat(png).isEqualTo(dir.resolve("report.png"));
         assertThat(Files.size(png)).isPositive();
         assertThat(Files.readString(dir.resolve("report.json"))).contains("\"baseline\" : \"sparsest\"");
+        assertThat(json.get("timeline").get(0).get("build_running").asDouble()).isEqualTo(1.0);
+        assertThat(json.get("timeline").get(1).get("build_running").asDouble()).isEqualTo(0.0);
+        assertThat(json.get("timeline").get(0).get("build_held").asDouble()).isEqualTo(0.0);
     }
 
     /** One 5 s window per rung, each with p95 at half the SLO. */
     private static Timeline timeline(int... rungs) {
         Timeline timeline = new Timeline();
         for (int i = 0; i < rungs.length; i++) {
-            timeline.add(new Timeline.Point(5.0 * (i + 1), 2, 10, 0, SLO / 2, SLO, rungs[i], Double.NaN, 1, Double.NaN, Double.NaN, Double.NaN));
+            timeline.add(new Timeline.Point(5.0 * (i + 1), 2, 10, 0, SLO / 2, SLO, rungs[i], Double.NaN, 1, Double.NaN, Double.NaN, Double.NaN,
+                    i == 0 ? 1 : 0, 0));
         }
         return timeline;
     }
