@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arborist.agent.consume.TelemetryConsumer;
 import dev.arborist.agent.control.DeploymentControl;
+import dev.arborist.agent.control.ServedPlan;
 import dev.arborist.agent.metrics.AgentMetrics;
 import dev.arborist.agent.plan.BuildRequest;
 import dev.arborist.agent.plan.BuildResult;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,9 +81,10 @@ class FinishedBuildTest {
             threeRungs = build(builder, "initial plan from the calibration text", true, "first");
             sameOrder = build(new PlanBuilder(base, ladder(List.of(0.05)), text, calibration, verifier), "drift: expert-usage JS 0.2 bits", true,
                     "same-order");
-            // other text, other unit orders: each plan gets an id of its own (the id hashes the unit order, not the ladder)
-            CalibrationSet live = CalibrationSet.fromTokens(TokenizedText.read(MODEL.resolve("eval.txt"), tokenizer), 16, 32);
-            replacement = build(new PlanBuilder(base, ladder(List.of(0.05)), text, live, verifier), "live statistics replace the calibration text",
+            // other text or windows, other unit orders: each plan gets an id of its own (the id hashes the unit order, not the ladder);
+            // ranked on the text it is verified on, a plan would prune as far at 5% as the first plan's rung 2 does at 20%
+            CalibrationSet fewer = CalibrationSet.fromTokens(TokenizedText.read(MODEL.resolve("calib.txt"), tokenizer), 8, 32);
+            replacement = build(new PlanBuilder(base, ladder(List.of(0.05)), text, fewer, verifier), "live statistics replace the calibration text",
                     false, "replacement");
             CalibrationSet shifted = CalibrationSet.fromTokens(TokenizedText.read(MODEL.resolve("eval.txt"), tokenizer), 8, 32);
             drift = build(new PlanBuilder(base, ladder(List.of(0.05)), text, shifted, verifier), "drift: expert-usage JS 0.3 bits", true, "drift");
@@ -91,6 +94,8 @@ class FinishedBuildTest {
         assertThat(drift.artifact().plan().ladder().size()).isEqualTo(2);
         assertThat(sameOrder.artifact().id()).isEqualTo(threeRungs.artifact().id());
         assertThat(List.of(threeRungs.artifact().id(), replacement.artifact().id(), drift.artifact().id())).doesNotHaveDuplicates();
+        assertThat(replacementCost()).as("the replacement's 5%-budget ladder stays clearly dearer than the first plan's 20% rung")
+                .isGreaterThan(1.1 * rungCost(threeRungs, 2));
     }
 
     @AfterAll
@@ -99,8 +104,8 @@ class FinishedBuildTest {
     }
 
     @Test
-    @DisplayName("a replacement one rung short of the rung in use waits, then goes out at the rung the controller is on once it is back within"
-            + " the replacement's ladder")
+    @DisplayName("a replacement one rung short of the rung in use waits, and goes out at the rung the controller is on once that is within the"
+            + " replacement's ladder and no window has run a rung cheaper than it reaches for the horizon")
     void shortReplacementWaitsForTheRungInUse() {
         try (PlanWorker worker = atSparsestRung()) {
             String firstPlan = threeRungs.artifact().id();
@@ -118,16 +123,45 @@ class FinishedBuildTest {
             assertThat(lastUpdate().planId()).isEqualTo(firstPlan);
             assertThat(lastRung()).isEqualTo(2);
 
+            Instant lastOnRung2 = clock;
             while (lastUpdate().planId().equals(firstPlan)) { // headroom brings the controller back denser, then the replacement goes out
+                boolean onRung2 = lastRung() == 2;
                 window(firstPlan, lastRung(), 0.1);
-                assertThat(clock).as("the replacement went out").isBefore(T0.plusSeconds(300));
+                lastOnRung2 = onRung2 ? clock : lastOnRung2;
+                assertThat(clock).as("the replacement went out").isBefore(T0.plus(DeploymentControl.REACH_HORIZON).plusSeconds(300));
             }
             assertThat(lastUpdate().planId()).isEqualTo(replacement.artifact().id());
-            assertThat(lastRung()).as("published at the rung the controller had reached, not clamped").isEqualTo(1);
+            assertThat(clock).as("not while a window within the horizon ran rung 2, cheaper than the replacement reaches")
+                    .isAfterOrEqualTo(lastOnRung2.plus(DeploymentControl.REACH_HORIZON));
             Decision published = rebuilds.get(rebuilds.size() - 1);
             assertThat(published.planId()).isEqualTo(replacement.artifact().id());
-            assertThat(published.fromRung()).isEqualTo(1);
-            assertThat(published.toRung()).isEqualTo(1);
+            assertThat(published.toRung()).as("published at the rung the controller had reached, not clamped").isEqualTo(published.fromRung());
+        }
+    }
+
+    @Test
+    @DisplayName("a replacement whose ladder would keep the rung in use but cannot run as cheaply as the deployment ran lately waits for the"
+            + " horizon, and its record says why")
+    void replacementDearerThanTheRungsInUseWaits() {
+        try (PlanWorker worker = atSparsestRung()) {
+            String firstPlan = threeRungs.artifact().id();
+            while (lastRung() > 0) { // headroom: back to dense before the replacement comes
+                window(firstPlan, lastRung(), 0.1);
+                assertThat(clock).as("back to dense").isBefore(T0.plusSeconds(300));
+            }
+            Instant lastSparse = clock;
+            control.onBuild(replacement, clock);
+            drain();
+            assertThat(lastUpdate().planId()).isEqualTo(firstPlan);
+            assertThat(rebuilds.get(rebuilds.size() - 1).reason()).contains("plan " + replacement.artifact().id(),
+                    String.format(Locale.ROOT, "waits: its cheapest rung within budget costs %.3f of a dense decode step (estimated), and the deployment"
+                            + " ran at %.3f within the last %d s", replacementCost(), rungCost(threeRungs, 2), DeploymentControl.REACH_HORIZON.toSeconds()));
+            while (lastUpdate().planId().equals(firstPlan)) {
+                window(firstPlan, 0, 0.1);
+                assertThat(clock).as("the replacement went out").isBefore(lastSparse.plus(DeploymentControl.REACH_HORIZON).plusSeconds(60));
+            }
+            assertThat(clock).isAfter(lastSparse.plus(DeploymentControl.REACH_HORIZON).minusSeconds(60));
+            assertThat(lastRung()).isZero();
         }
     }
 
@@ -203,6 +237,14 @@ class FinishedBuildTest {
             assertThat(clock).as("reached rung 2").isBefore(T0.plusSeconds(60));
         }
         return worker;
+    }
+
+    private static double rungCost(BuildResult.Built built, int rung) {
+        return ServedPlan.costsOf(built.artifact()).get(rung);
+    }
+
+    private static double replacementCost() {
+        return ServedPlan.cheapestCost(replacement.artifact(), SLO.maxPerplexityRatio());
     }
 
     private static BuildResult.Built build(PlanBuilder builder, String reason, boolean urgent, String name) {

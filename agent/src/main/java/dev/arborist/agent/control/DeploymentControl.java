@@ -17,6 +17,7 @@ import dev.arborist.policies.control.PolicyTable;
 import dev.arborist.policies.control.SloSpec;
 import dev.arborist.policies.control.WindowSummary;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -36,6 +37,8 @@ public final class DeploymentControl {
     private static final int HISTORY = 64;
     /** Windows to wait after a build that published nothing: the same traffic would give the same result. */
     static final int BUILD_BACKOFF_WINDOWS = 10;
+    /** How long the cost of a rung the deployment ran counts as needed by a replacement ladder: longer than a load peak lasts. */
+    public static final Duration REACH_HORIZON = Duration.ofMinutes(5);
 
     private final SloSpec spec;
     private final AgentMetrics metrics;
@@ -48,6 +51,7 @@ public final class DeploymentControl {
     private final InputPolicy inputPolicy;
     private final ShadowReading shadowReading = new ShadowReading();
     private final RungQuality rungQuality = new RungQuality();
+    private final ReachMemory reach = new ReachMemory(REACH_HORIZON);
     private final double minBuildTokens;
     private int windowsUntilBuild; // > 0 after a build that published nothing
     private WindowStats lastEvidence; // the latest window the controller took as evidence: the basis of the next watch
@@ -121,12 +125,13 @@ public final class DeploymentControl {
             metrics.decision("hold");
             return;
         }
+        ranAt(w);
         EffectWatcher.Report effect = watcher.onWindow(w);
         if (effect != null && rollout.measured(effect, now)) {
             drift.served(rollout.current());
             return; // the plan regressed and was rolled back: this window says nothing more
         }
-        if (waiting != null && !rollout.wouldMoveRung(waiting)) {
+        if (waiting != null && holdReason(waiting, now) == null) {
             publish(waiting, now);
             return; // the new ladder's windows start now
         }
@@ -148,6 +153,14 @@ public final class DeploymentControl {
         }
         if (w.dominantRung() == rollout.current().rung() && w.requests() >= spec.minRequests()) {
             lastEvidence = w;
+        }
+    }
+
+    /** Remembers the estimated cost of the rung a window with traffic ran, when it ran the plan served now. */
+    private void ranAt(WindowStats w) {
+        ServedPlan current = rollout.current();
+        if (w.requests() > 0 && current.planId().equals(w.dominantPlan()) && w.dominantRung() < current.costs().size()) {
+            reach.ran(w.end(), current.costs().get(w.dominantRung()));
         }
     }
 
@@ -242,11 +255,12 @@ public final class DeploymentControl {
 
     /**
      * A build finished: publish it, or record why not. A replacement that is not urgent (live
-     * statistics replacing the calibration text) waits while its verified ladder would move the
-     * deployment off the rung it runs: in the control bench such a plan, built in a calm window, came
-     * back under a doubled load one rung short and clamped the agent onto a rung the next burst broke.
-     * It goes out once the controller is back within its ladder; a restart forgets it (the replacement
-     * is built again in a calm window).
+     * statistics replacing the calibration text) waits while publishing it would move the deployment
+     * off the rung it runs, or while its ladder cannot run as cheaply as the deployment has lately
+     * had to ({@link ReachMemory}). In the control bench such a plan, built in a calm window, came back
+     * under a doubled load one rung short and clamped the agent onto a rung the next burst broke; one
+     * published between bursts left the controller no rung fast enough for the next. It goes out once
+     * neither holds; a restart forgets it (the replacement is built again in a calm window).
      */
     public void onBuild(BuildResult result, Instant now) {
         if (result instanceof BuildResult.Built built && rollout.hasPlan() && built.artifact().id().equals(rollout.current().planId())) {
@@ -255,9 +269,10 @@ public final class DeploymentControl {
                     + " to change", built.verification());
         }
         if (result instanceof BuildResult.Built built) {
-            if (!built.request().urgent() && rollout.wouldMoveRung(built)) {
+            String why = built.request().urgent() ? null : holdReason(built, now);
+            if (why != null) {
                 waiting = built;
-                rollout.waiting(built, now);
+                rollout.waiting(built, why, now);
             } else {
                 publish(built, now);
             }
@@ -265,6 +280,15 @@ public final class DeploymentControl {
             rollout.rejected(result, now);
             windowsUntilBuild = BUILD_BACKOFF_WINDOWS;
         }
+    }
+
+    /** Why a replacement that is not urgent cannot go out now; null when it can. */
+    private String holdReason(BuildResult.Built built, Instant now) {
+        if (!rollout.hasPlan()) {
+            return null;
+        }
+        String move = rollout.rungMove(built);
+        return move != null ? move : reach.shortfall(ServedPlan.cheapestCost(built.artifact(), spec.maxPerplexityRatio()), now);
     }
 
     private void publish(BuildResult.Built built, Instant now) {

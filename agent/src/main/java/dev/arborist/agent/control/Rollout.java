@@ -125,24 +125,24 @@ final class Rollout {
     }
 
     /**
-     * Whether publishing {@code built} now would move the deployment off the rung it runs: its ladder
-     * ends before that rung, or the rung is over the budget there.
+     * Why publishing {@code built} now would move the deployment off the rung it runs (its ladder
+     * ends before that rung, or the rung is over the budget there); null when it would not.
      */
-    boolean wouldMoveRung(BuildResult.Built built) {
-        return controller != null && rungKeptOn(built) != controller.currentRung();
-    }
-
-    private int rungKeptOn(BuildResult.Built built) {
-        return controller.rungKeptOn(ServedPlan.rungsOf(built.artifact()));
-    }
-
-    /** Records a verified plan that is held back because publishing it now would move the deployment off its rung. */
-    void waiting(BuildResult.Built built, Instant now) {
+    String rungMove(BuildResult.Built built) {
+        if (controller == null) {
+            return null;
+        }
         int rung = controller.currentRung();
-        int kept = rungKeptOn(built);
-        String reason = String.format(Locale.ROOT, "%s; plan %s, %s, waits: published now it would move the deployment from rung %d"
-                + " to rung %d, so it goes out once the deployment runs rung %d or denser", built.request().reason(), built.artifact().id(),
-                verifiedRungs(built), rung, kept, kept);
+        int kept = controller.rungKeptOn(ServedPlan.rungsOf(built.artifact()));
+        return kept == rung ? null : String.format(Locale.ROOT, "published now it would move the deployment from rung %d to rung %d, so it"
+                + " goes out once the deployment runs rung %d or denser", rung, kept, kept);
+    }
+
+    /** Records a verified plan that is held back, and {@code why}. */
+    void waiting(BuildResult.Built built, String why, Instant now) {
+        int rung = current.rung();
+        String reason = String.format(Locale.ROOT, "%s; plan %s, %s, waits: %s", built.request().reason(), built.artifact().id(),
+                verifiedRungs(built), why);
         // no plan id: the record publishes nothing (the plan's own record follows when it goes out)
         announcer.announce(new Announcer.Announcement("rebuild", null, reason, rung, rung, observed(built), Map.of(), null, null), now);
         LOG.info("{}", reason);

@@ -18,20 +18,40 @@ import java.util.Map;
 /**
  * A plan the agent published, with what deciding needs of it: the announcement (plan, uri, hashes,
  * the rung last published), the ladder as the controller sees it (quality as verified before
- * publishing, batch-8 decode speed-up), each rung's level and where its units sit in the base model.
+ * publishing, batch-8 decode speed-up), each rung's level and estimated decode cost relative to
+ * dense, and where its units sit in the base model.
  */
-public record ServedPlan(ModelUpdate update, List<Rung> rungs, List<Level> levels, UnitOrder order) {
+public record ServedPlan(ModelUpdate update, List<Rung> rungs, List<Level> levels, List<Double> costs, UnitOrder order) {
 
     public ServedPlan {
         rungs = List.copyOf(rungs);
         levels = List.copyOf(levels);
+        costs = List.copyOf(costs);
     }
 
     /** A freshly built artifact, announced by {@code update}. */
     public static ServedPlan of(ModelUpdate update, ElasticArtifact artifact, ModelConfig config) {
         List<Level> levels = artifact.plan().ladder().rungs().stream().map(dev.arborist.policies.elastic.Rung::level).toList();
         UnitOrder order = UnitOrder.of(artifact.plan().permutation(), TrafficShape.of(config), config.numKvHeads());
-        return new ServedPlan(update, rungsOf(artifact), levels, order);
+        return new ServedPlan(update, rungsOf(artifact), levels, costsOf(artifact), order);
+    }
+
+    /** Each rung's estimated decode cost relative to dense, as the ladder builder estimated it (deterministic, unlike measured speed-ups). */
+    public static List<Double> costsOf(ElasticArtifact artifact) {
+        return artifact.plan().ladder().rungs().stream().map(r -> r.index() == 0 ? 1.0 : r.relativeCost()).toList();
+    }
+
+    /** The estimated decode cost of an artifact's cheapest rung within {@code maxPerplexityRatio} (verified quality); 1 for dense. */
+    public static double cheapestCost(ElasticArtifact artifact, double maxPerplexityRatio) {
+        List<Rung> rungs = rungsOf(artifact);
+        List<Double> costs = costsOf(artifact);
+        double cheapest = 1;
+        for (int i = 1; i < rungs.size(); i++) {
+            if (rungs.get(i).perplexityRatio() <= maxPerplexityRatio) {
+                cheapest = Math.min(cheapest, costs.get(i));
+            }
+        }
+        return cheapest;
     }
 
     /** An artifact's ladder as the controller sees it: quality as verified before publishing, batch-8 decode speed-up. */
@@ -80,6 +100,6 @@ public record ServedPlan(ModelUpdate update, List<Rung> rungs, List<Level> level
 
     /** This plan announced at another rung. */
     public ServedPlan at(ModelUpdate moved) {
-        return new ServedPlan(moved, rungs, levels, order);
+        return new ServedPlan(moved, rungs, levels, costs, order);
     }
 }

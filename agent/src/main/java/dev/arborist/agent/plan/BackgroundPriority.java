@@ -34,8 +34,13 @@ final class BackgroundPriority {
         try {
             String tid = threadId();
             Process renice = new ProcessBuilder("renice", "-n", String.valueOf(NICE), "-p", tid).redirectErrorStream(true).start();
-            String output = new String(renice.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!renice.waitFor(10, TimeUnit.SECONDS) || renice.exitValue() != 0) {
+            if (!renice.waitFor(10, TimeUnit.SECONDS)) { // its output is a line: the pipe cannot fill while we wait
+                renice.destroyForcibly();
+                LOG.warn("background plan builds keep normal CPU priority: renice did not finish in 10 s");
+                return false;
+            }
+            if (renice.exitValue() != 0) {
+                String output = new String(renice.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
                 LOG.warn("background plan builds keep normal CPU priority: renice failed ({})", output);
                 return false;
             }
