@@ -30,6 +30,8 @@ import dev.arborist.policies.control.DriftDetector;
 import dev.arborist.policies.control.SloSpec;
 import dev.arborist.policies.elastic.LadderSettings;
 import dev.arborist.policies.elastic.SpeedComparison;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +39,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -201,12 +206,17 @@ class FinishedBuildTest {
     @Test
     @DisplayName("a build that is not urgent waits between its steps while serving has no headroom and goes on once it has;"
             + " an urgent one never waits; a stopping worker lets a held build finish")
-    void pacedBuilds() throws InterruptedException {
+    void pacedBuilds() throws InterruptedException, IOException {
         PlanWorker worker = new PlanWorker(builder);
         worker.pacer().allow(false);
         worker.submit(new BuildRequest("live statistics replace the calibration text", false, null, new int[0], store.resolve("held")));
         AgentFixture.await("the build held", Duration.ofMinutes(1), worker.pacer()::holding);
         assertThat(worker.poll()).as("held at a checkpoint").isNull();
+        int normal = Files.exists(Path.of("/proc/thread-self")) ? niceOf(Files.readString(Path.of("/proc/thread-self/stat"))) : 10;
+        boolean canLower = normal < 10; // and the tests do not already run at nice 10 or more
+        if (canLower) {
+            assertThat(builderNiceValues()).as("the held build's thread (and any it started) runs at nice 10").containsExactly(10);
+        }
         worker.pacer().allow(true);
         assertThat(finished(worker)).isInstanceOf(BuildResult.Built.class);
         assertThat(worker.pacer().heldMillis()).isPositive();
@@ -214,10 +224,41 @@ class FinishedBuildTest {
         worker.pacer().allow(false);
         worker.submit(new BuildRequest("drift: expert-usage JS 0.3 bits", true, null, new int[0], store.resolve("urgent")));
         assertThat(finished(worker)).as("urgent: never held").isInstanceOf(BuildResult.Built.class);
+        if (canLower) {
+            assertThat(builderNiceValues()).as("the urgent build ran on a thread of its own at normal priority").containsExactly(normal, 10);
+        }
 
         worker.submit(new BuildRequest("live statistics replace the calibration text", false, null, new int[0], store.resolve("closing")));
         AgentFixture.await("the build held", Duration.ofMinutes(1), worker.pacer()::holding);
         assertThat(worker.closeAndWait(Duration.ofMinutes(2))).as("the held build finished once the worker closed").isTrue();
+    }
+
+    /**
+     * Distinct nice values of this JVM's threads named like the worker's builders; Linux keeps 15 characters of a thread's
+     * name, "arborist-agent-" for both, and native threads a builder starts carry its name too.
+     */
+    private static Set<Integer> builderNiceValues() throws IOException {
+        Set<Integer> nice = new TreeSet<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) { // the thread ended meanwhile
+                    continue;
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("arborist-agent-")) {
+                    nice.add(niceOf(stat));
+                }
+            }
+        }
+        return nice;
+    }
+
+    /** The 19th field of a /proc stat line; the name before it, in parentheses, may hold spaces. */
+    private static int niceOf(String stat) {
+        return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19 - 3]);
     }
 
     private static BuildResult finished(PlanWorker worker) throws InterruptedException {
