@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,9 @@ class CalibrationHandoverTest {
                 }
                 assertThat(traffic.sent).isLessThan(CALIBRATION_TOKENS);
                 assertThat(handedOver(kafka)).as("handed over on %d tokens", traffic.sent).isFalse();
+                assertThat(gauge(agent.scrape(), "arborist_agent_statistics_tokens{deployment=\"" + DEPLOYMENT + "\"}"))
+                        .as("the statistics gauge: the decayed tokens of the %d sent", traffic.sent).isPositive()
+                        .isLessThanOrEqualTo(traffic.sent);
 
                 for (int i = 0; i < 10; i++) { // plenty of tokens, but within the SLO without headroom
                     traffic.send(128, 0.8 * TARGET);
@@ -57,6 +62,13 @@ class CalibrationHandoverTest {
                 assertThat(handedOver(kafka)).as("handed over once calm").isTrue();
             }
         }
+    }
+
+    /** The value of one sample line of a Prometheus exposition. */
+    private static double gauge(String exposition, String sample) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(sample) + " (\\S+)$").matcher(exposition);
+        assertThat(m.find()).as("%s in the exposition", sample).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     /** Sketches and request events as one serving replica sends them, one batch per call, then a window and a half's wait. */

@@ -89,6 +89,7 @@ public final class DeploymentControl {
         DeploymentControl c = new DeploymentControl(spec, metrics, telemetry, worker, announcer, rollout, drift, watcher, minBuildTokens);
         c.lastEvidence = restored == null ? null : restored.lastEvidence();
         c.rungQuality.restore(restored == null ? null : restored.rungQuality());
+        c.reach.restore(restored == null ? null : restored.reach());
         return c;
     }
 
@@ -314,12 +315,16 @@ public final class DeploymentControl {
 
     /** Everything to resume this loop, for the snapshot. */
     public ControlState state() {
-        return new ControlState(rollout.state(), drift.state(), watcher.current(), lastEvidence, announcer.sequence(), rungQuality.state());
+        return new ControlState(rollout.state(), drift.state(), watcher.current(), lastEvidence, announcer.sequence(), rungQuality.state(),
+                reach.state());
     }
 
-    /** The sequence counter, the rollout, the drift reference, the watch and the served rung's shadow pool as the snapshot holds them. */
+    /**
+     * The sequence counter, the rollout, the drift reference, the watch, the served rung's shadow pool and the rung costs
+     * run within the reach horizon as the snapshot holds them.
+     */
     public record ControlState(Rollout.State rollout, DriftTracker.State drift, Watch watch, WindowStats lastEvidence, long sequence,
-                               RungQuality.State rungQuality) {
+                               RungQuality.State rungQuality, List<ReachMemory.Ran> reach) {
     }
 
     /** What this loop has queued to publish. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -13,7 +14,8 @@ import java.util.Locale;
  * published between two bursts of a load the plan before had held on a rung keeping 41% out, left the
  * controller nowhere to go and missed for 10 s. Costs are the ladder builder's estimates relative to
  * dense ({@link dev.arborist.policies.elastic.Rung#relativeCost}), which compare across plans; measured
- * speed-ups do not: two builds measured the same level at x1.27 and x1.57.
+ * speed-ups do not: two builds measured the same level at x1.27 and x1.57. The windows are in the
+ * agent's snapshot, so a restart does not forget how cheap the deployment had to run.
  */
 final class ReachMemory {
     /** A ladder this much dearer than the cost in use still counts as reaching it: a level of another plan seldom lands exactly there. */
@@ -56,6 +58,19 @@ final class ReachMemory {
                 horizon.toSeconds(), horizon.toSeconds());
     }
 
+    /** The windows remembered, oldest first, for the agent's snapshot. */
+    List<Ran> state() {
+        return List.copyOf(ran);
+    }
+
+    /** Resumes a snapshot's windows; null (none, or a snapshot from before they were in it) starts empty. */
+    void restore(List<Ran> windows) {
+        ran.clear();
+        if (windows != null) {
+            ran.addAll(windows);
+        }
+    }
+
     private void forget(Instant now) {
         Instant oldest = now.minus(horizon);
         while (!ran.isEmpty() && ran.peekFirst().end().isBefore(oldest)) {
@@ -63,6 +78,7 @@ final class ReachMemory {
         }
     }
 
-    private record Ran(Instant end, double relativeCost) {
+    /** A window that ended at {@code end} ran a rung of estimated decode cost {@code relativeCost}. */
+    public record Ran(Instant end, double relativeCost) {
     }
 }

@@ -3,10 +3,16 @@ package dev.arborist.agent.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.arborist.agent.state.AgentState;
+import dev.arborist.agent.state.SnapshotStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReachMemoryTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -41,6 +47,25 @@ class ReachMemoryTest {
         memory.ran(T0, 0.60);
         assertThat(memory.shortfall(0.60 * (1 + ReachMemory.TOLERANCE) - 1e-9, T0)).isNull();
         assertThat(memory.shortfall(0.60 * (1 + ReachMemory.TOLERANCE) + 1e-3, T0)).isNotNull();
+    }
+
+    @Test
+    @DisplayName("the windows are in the snapshot: after a restart a short ladder still waits; a snapshot without them starts empty")
+    void survivesARestart(@TempDir Path store) {
+        memory.ran(T0, 0.60);
+        memory.ran(T0.plusSeconds(3), 0.80);
+        SnapshotStore snapshots = new SnapshotStore(store, "d");
+        snapshots.save(new AgentState(AgentState.SCHEMA, "d", Map.of(), null, null, List.of(),
+                new DeploymentControl.ControlState(null, null, null, null, 7, null, memory.state()), null));
+
+        ReachMemory after = new ReachMemory(Duration.ofSeconds(60));
+        after.restore(snapshots.load().control().reach());
+        assertThat(after.state()).isEqualTo(memory.state());
+        assertThat(after.shortfall(0.75, T0.plusSeconds(10))).isNotNull();
+
+        ReachMemory fresh = new ReachMemory(Duration.ofSeconds(60));
+        fresh.restore(null);
+        assertThat(fresh.needed(T0)).isEqualTo(1.0);
     }
 
     @Test

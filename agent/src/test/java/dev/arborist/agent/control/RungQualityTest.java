@@ -50,7 +50,7 @@ class RungQualityTest {
         before.overBudget("p", 2, window(2, 200, 1.20), BUDGET);
         SnapshotStore snapshots = new SnapshotStore(store, "d");
         snapshots.save(new AgentState(AgentState.SCHEMA, "d", Map.of(), null, null, List.of(),
-                new DeploymentControl.ControlState(null, null, null, null, 7, before.state()), null));
+                new DeploymentControl.ControlState(null, null, null, null, 7, before.state(), null), null));
 
         RungQuality after = new RungQuality();
         after.restore(snapshots.load().control().rungQuality());
