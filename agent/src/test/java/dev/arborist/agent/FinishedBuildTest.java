@@ -204,7 +204,26 @@ class FinishedBuildTest {
     }
 
     @Test
-    @DisplayName("a build that is not urgent waits between its steps while serving has no headroom and goes on once it has;"
+    @DisplayName("the control loop lets a build that is not urgent run only in calm windows: on a sparse rung it is held even with headroom,"
+            + " and goes on once the deployment is back dense")
+    void backgroundBuildsRunOnlyWhenCalm() throws InterruptedException {
+        try (PlanWorker worker = atSparsestRung()) {
+            String plan = threeRungs.artifact().id();
+            window(plan, 2, 0.1); // headroom, but bought with rung 2's quality
+            worker.submit(new BuildRequest("live statistics replace the calibration text", false, null, new int[0], store.resolve("calm")));
+            AgentFixture.await("the build held", Duration.ofMinutes(1), worker.pacer()::holding);
+            while (lastRung() > 0) {
+                assertThat(worker.pacer().holding()).as("held on rung %d", lastRung()).isTrue();
+                window(plan, lastRung(), 0.1);
+                assertThat(clock).as("back to dense").isBefore(T0.plusSeconds(300));
+            }
+            window(plan, 0, 0.1); // calm
+            assertThat(finished(worker)).isInstanceOf(BuildResult.Built.class);
+        }
+    }
+
+    @Test
+    @DisplayName("a build that is not urgent waits between its steps while the pacer disallows it and goes on once allowed;"
             + " an urgent one never waits; a stopping worker lets a held build finish")
     void pacedBuilds() throws InterruptedException, IOException {
         PlanWorker worker = new PlanWorker(builder);

@@ -117,9 +117,9 @@ public final class DeploymentControl {
         metrics.expertUsage(telemetry.traffic().statistics().expertUsage());
         metrics.statisticsTokens(telemetry.traffic().sampledTokens());
         WindowSummary summary = summary(w);
-        boolean headroom = spec.headroomIn(summary);
-        worker.pacer().allow(w.requests() == 0 || headroom);
-        boolean calm = rollout.hasPlan() && rollout.current().rung() == 0 && headroom;
+        // spare capacity is what a calm window shows: on a sparse rung, headroom was bought with quality
+        boolean calm = rollout.hasPlan() && rollout.current().rung() == 0 && spec.headroomIn(summary);
+        worker.pacer().allow(w.requests() == 0 || calm);
         maybeBuild(report, w.requests() > 0 && spec.violatedBy(summary), calm);
         metrics.buildState(worker.busy(), worker.pacer().holding());
         if (!rollout.hasPlan()) {
@@ -210,7 +210,7 @@ public final class DeploymentControl {
      * already behind); drift that persists is confirmed again after. Replacing a calibration plan is
      * not urgent, so it waits for a calm window: dense and with headroom. In the control bench it
      * otherwise started as the load doubled and, sharing the two cores, held serving over its SLO.
-     * Once started it still runs only in windows with headroom ({@link dev.arborist.agent.plan.BuildPacer}).
+     * Once started it still runs only in calm windows ({@link dev.arborist.agent.plan.BuildPacer}).
      *
      * @param calm the last window ran dense with headroom
      */

@@ -74,7 +74,7 @@ public final class AgentMetrics implements AutoCloseable {
                 + " the last 64 or more shadow-scored tokens; NaN until that many were scored", d);
         gauge("arborist.agent.drift.score", "Traffic drift score of the last window against the plan's reference", d);
         gauge("arborist.agent.plan.build.running", "1 while a plan build for the deployment runs (or waits for headroom), else 0", d);
-        gauge("arborist.agent.plan.build.held", "1 while a background plan build waits for serving to have headroom, else 0", d);
+        gauge("arborist.agent.plan.build.held", "1 while a background plan build waits for a calm window (dense, with headroom), else 0", d);
         gauge("arborist.agent.statistics.tokens", "Sampled tokens the decayed live statistics hold: the evidence the next plan"
                 + " would be built from", d);
         for (String metric : LATENCIES) {
@@ -129,7 +129,7 @@ public final class AgentMetrics implements AutoCloseable {
         set("arborist.agent.shadow.quality.ratio", deploymentTag(), ratio);
     }
 
-    /** @param held the build waits at a checkpoint while serving has no headroom */
+    /** @param held the build waits at a checkpoint while the deployment is not calm (dense, with headroom) */
     public void buildState(boolean running, boolean held) {
         set("arborist.agent.plan.build.running", deploymentTag(), running ? 1 : 0);
         set("arborist.agent.plan.build.held", deploymentTag(), held ? 1 : 0);

@@ -5,12 +5,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds a build that is not urgent between its steps while serving has no headroom. Where the agent
- * shares cores with serving, a build takes them from requests: in the control bench a calibration
- * plan's replacement, started in one calm window just as the load doubled, ran for 34 s beside
- * serving instead of about 6 s alone, and the sparsest rung missed its SLO meanwhile (BENCHMARKS.md,
- * "Session 14"). Held, it goes on in the windows that leave headroom. Urgent builds (a first plan, a
- * drift rebuild) are never held.
+ * Holds a build that is not urgent between its steps while the deployment has no spare capacity: the
+ * control loop allows it only in calm windows, dense with headroom (headroom on a sparse rung was
+ * bought with quality). Where the agent shares cores with serving, a build takes them from requests: in
+ * the control bench a calibration plan's replacement, started in one calm window just as the load
+ * doubled, ran for 34 s beside serving instead of about 6 s alone, and the sparsest rung missed its SLO
+ * meanwhile (BENCHMARKS.md, "Session 14"); allowed in every window with headroom, one ran on for 72 s
+ * beside the doubled load ("Session 16"). Urgent builds (a first plan, a drift rebuild) are never held.
  */
 public final class BuildPacer {
     private static final Logger LOG = LoggerFactory.getLogger(BuildPacer.class);
@@ -21,8 +22,8 @@ public final class BuildPacer {
     private long heldNanos;
 
     /** Set by the control loop once per window: whether a build that is not urgent may run now. */
-    public synchronized void allow(boolean headroom) {
-        go = headroom;
+    public synchronized void allow(boolean spare) {
+        go = spare;
         notifyAll();
     }
 
@@ -43,7 +44,7 @@ public final class BuildPacer {
             holding = false;
             long held = System.nanoTime() - start;
             heldNanos += held;
-            LOG.info("build held {} ms while serving had no headroom", TimeUnit.NANOSECONDS.toMillis(held));
+            LOG.info("build held {} ms while the deployment had no spare capacity", TimeUnit.NANOSECONDS.toMillis(held));
         }
     }
 
