@@ -73,7 +73,7 @@ public final class AgentMetrics implements AutoCloseable {
         gauge("arborist.agent.shadow.quality.ratio", "Live shadow quality of the rungs served: exp(mean log-likelihood gap to dense) over"
                 + " the last 64 or more shadow-scored tokens; NaN until that many were scored", d);
         gauge("arborist.agent.drift.score", "Traffic drift score of the last window against the plan's reference", d);
-        gauge("arborist.agent.plan.build.running", "1 while a plan build for the deployment runs (or waits for headroom), else 0", d);
+        gauge("arborist.agent.plan.build.running", "1 while a plan build for the deployment runs (or waits for a calm window), else 0", d);
         gauge("arborist.agent.plan.build.held", "1 while a background plan build waits for a calm window (dense, with headroom), else 0", d);
         gauge("arborist.agent.statistics.tokens", "Sampled tokens the decayed live statistics hold: the evidence the next plan"
                 + " would be built from", d);
