@@ -22,8 +22,9 @@ import java.util.Map;
  * <li>The first evidence window after a move's cool-down is that move's verdict. A SPARSER move is
  *     undone when some p95 rose by more than {@value #WORSE_BY} (as a fraction) over the window it
  *     was based on while the finished-request rate stayed within {@value #SAME_LOAD} of it (a busier
- *     window, or one whose requests finish late in a burst, says nothing about the rung); a DENSER move
- *     is undone when the verdict window violates. The rung that backfired is barred for {@value #PENALTY_COOLDOWNS} cool-downs (at least that many
+ *     window, or one whose requests finish late in a burst, says nothing about the rung), and the next
+ *     evidence window says so too ({@value #CONFIRM_WINDOWS} in a row; the controller holds between them);
+ *     a DENSER move is undone when the verdict window violates. The rung that backfired is barred for {@value #PENALTY_COOLDOWNS} cool-downs (at least that many
  *     windows when the cool-down is shorter than a window). A denser move fails at its load: its bar
  *     lifts early once the latest {@code headroom_windows} headroom windows peak {@value #LIGHTER_LOAD}
  *     (as a fraction) or more below the request rate it was made at (the peak of its own).
@@ -52,6 +53,13 @@ public final class Controller {
     public static final double WORSE_BY = 0.10;
     /** ... unless the finished-request rate changed by more than this fraction too. */
     public static final double SAME_LOAD = 0.10;
+    /**
+     * Evidence windows in a row that must say a SPARSER move backfired before it is undone. One
+     * window's p95 of some 50 requests moves 15% by chance, and a false undo bars the very rung the
+     * load needs for {@value #PENALTY_COOLDOWNS} cool-downs (control bench, session 17: 60 s of misses
+     * on the denser rung); a DENSER move that violates is undone at once, as waiting costs misses.
+     */
+    public static final int CONFIRM_WINDOWS = 2;
     /** How long a rung that backfired stays barred, in cool-downs. */
     public static final int PENALTY_COOLDOWNS = 10;
     /**
@@ -245,14 +253,18 @@ public final class Controller {
 
     private ControlDecision judgeLastMove(WindowSummary window, SloAssessment slo, Instant now, Map<String, Double> observed) {
         int before = memory.rungBeforeMove;
-        WindowSummary basis = memory.moveBasis;
-        memory.verdictGiven();
-        String backfired = memory.currentRung > before ? MoveVerdict.fasterBackfired(spec, basis.sample(), window.sample())
+        int tried = memory.currentRung;
+        boolean sparser = tried > before;
+        String backfired = sparser ? MoveVerdict.fasterBackfired(spec, memory.moveBasis.sample(), window.sample())
                 : MoveVerdict.denserBackfired(slo);
+        if (backfired != null && sparser && ++memory.backfiredWindows < CONFIRM_WINDOWS) {
+            return hold("after the move from rung " + before + " to " + tried + ", " + backfired + "; "
+                    + (CONFIRM_WINDOWS - memory.backfiredWindows) + " more such window(s) would undo it", observed);
+        }
+        memory.verdictGiven();
         if (backfired == null) {
             return null;
         }
-        int tried = memory.currentRung;
         Instant until = now.plus(recentSpan(window));
         // a denser move fails at its load; a sparser one because the rung is slower, whatever the load
         memory.penalties.put(tried, before > tried ? new Bar(until, memory.backoff.lastDenserLoad()) : Bar.until(until));

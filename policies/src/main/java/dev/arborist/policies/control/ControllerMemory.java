@@ -15,6 +15,7 @@ final class ControllerMemory {
     final ArrayDeque<PeakWindow> recentWindows; // evidence windows of the last PEAK_COOLDOWNS cool-downs, oldest first
     Integer rungBeforeMove; // with moveBasis: the last move, while it awaits its verdict
     WindowSummary moveBasis;
+    int backfiredWindows; // evidence windows in a row that said the pending sparser move backfired
     final TreeMap<Integer, Bar> penalties; // rung -> its bar
     Integer qualityCap;
     DenserBackoff backoff;
@@ -28,6 +29,7 @@ final class ControllerMemory {
         recentWindows = new ArrayDeque<>(s.recentWindows());
         rungBeforeMove = s.rungBeforeMove();
         moveBasis = s.moveBasis();
+        backfiredWindows = s.backfiredWindows();
         penalties = new TreeMap<>(s.penalties());
         qualityCap = s.qualityCap();
         backoff = s.backoff();
@@ -35,7 +37,7 @@ final class ControllerMemory {
 
     ControllerState snapshot() {
         return new ControllerState(currentRung, lastMoveAt, violationStreak, headroomStreak, List.copyOf(recentHeadroomRates), rungBeforeMove, moveBasis, penalties,
-                qualityCap, backoff, List.copyOf(recentWindows));
+                qualityCap, backoff, List.copyOf(recentWindows), backfiredWindows);
     }
 
     /** One evidence window: a violation or headroom extends its streak and ends the other; the band ends both. */
@@ -86,6 +88,7 @@ final class ControllerMemory {
     void verdictGiven() {
         rungBeforeMove = null;
         moveBasis = null;
+        backfiredWindows = 0;
     }
 
     /** @param before the rung left, kept with {@code basis} for the move's verdict; both null when none is due */
@@ -95,6 +98,7 @@ final class ControllerMemory {
         resetStreaks();
         rungBeforeMove = before;
         moveBasis = basis;
+        backfiredWindows = 0;
     }
 
     void forgetStreaks(int rung) {

@@ -20,10 +20,11 @@ import java.util.TreeMap;
  * @param qualityCap the sparsest rung allowed after a failed quality check, until the ladder is rebuilt; null for none
  * @param backoff how much longer than the spec's streak the headroom before a denser move must be (null reads as none)
  * @param recentWindows the evidence windows of the last Controller.PEAK_COOLDOWNS cool-downs, oldest first, for the peak a denser move must survive (null reads as none)
+ * @param backfiredWindows evidence windows in a row so far that said the sparser move awaiting its verdict backfired (see Controller.CONFIRM_WINDOWS)
  */
 public record ControllerState(int currentRung, Instant lastMoveAt, int violationStreak, int headroomStreak, List<Double> recentHeadroomRates,
                               Integer rungBeforeMove, WindowSummary moveBasis, Map<Integer, Bar> penalties,
-                              Integer qualityCap, DenserBackoff backoff, List<PeakWindow> recentWindows) {
+                              Integer qualityCap, DenserBackoff backoff, List<PeakWindow> recentWindows, int backfiredWindows) {
     public static final String SCHEMA = "arborist.controller-state.v1";
 
     public ControllerState {
@@ -39,6 +40,10 @@ public record ControllerState(int currentRung, Instant lastMoveAt, int violation
         if ((rungBeforeMove == null) != (moveBasis == null) || (rungBeforeMove != null && lastMoveAt == null)) {
             throw new IllegalArgumentException("a move awaiting its verdict needs its previous rung, its basis window and its time");
         }
+        if (backfiredWindows < 0 || (backfiredWindows > 0 && rungBeforeMove == null)) {
+            throw new IllegalArgumentException("backfired windows count towards the verdict of a move awaiting one, got "
+                    + backfiredWindows + (rungBeforeMove == null ? " with no move awaiting its verdict" : ""));
+        }
         if (qualityCap != null && qualityCap < 0) {
             throw new IllegalArgumentException("quality cap must be a rung index, got " + qualityCap);
         }
@@ -49,7 +54,7 @@ public record ControllerState(int currentRung, Instant lastMoveAt, int violation
 
     /** A controller that has not moved yet, starting on {@code rung}. */
     public static ControllerState startingAt(int rung) {
-        return new ControllerState(rung, null, 0, 0, List.of(), null, null, new TreeMap<>(), null, DenserBackoff.NONE, List.of());
+        return new ControllerState(rung, null, 0, 0, List.of(), null, null, new TreeMap<>(), null, DenserBackoff.NONE, List.of(), 0);
     }
 
     public String toJson() {

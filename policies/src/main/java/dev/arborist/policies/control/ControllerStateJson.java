@@ -32,6 +32,7 @@ final class ControllerStateJson {
         s.recentHeadroomRates().forEach(o.putArray("recent_headroom_rates")::add);
         o.put("rung_before_move", s.rungBeforeMove());
         o.set("move_basis", s.moveBasis() == null ? null : window(s.moveBasis()));
+        o.put("backfired_windows", s.backfiredWindows());
         ObjectNode p = o.putObject("penalties");
         s.penalties().forEach((rung, bar) -> p.putObject(rung.toString()).put("until", bar.until().toString()).put("load", bar.load()));
         o.put("quality_cap", s.qualityCap());
@@ -60,7 +61,7 @@ final class ControllerStateJson {
                     o.get("violation_streak").asInt(), o.get("headroom_streak").asInt(), rates(o.path("recent_headroom_rates")),
                     integer(o.get("rung_before_move")),
                     o.hasNonNull("move_basis") ? window(o.get("move_basis")) : null, penalties, integer(o.get("quality_cap")),
-                    backoff(o.get("denser_backoff")), peaks(o.path("recent_windows")));
+                    backoff(o.get("denser_backoff")), peaks(o.path("recent_windows")), o.path("backfired_windows").asInt(0));
         } catch (JsonProcessingException | NullPointerException | NumberFormatException | DateTimeParseException e) {
             throw new IllegalArgumentException("malformed controller snapshot: " + e, e);
         }

@@ -143,13 +143,49 @@ class ControllerRulesTest {
         assertThat(verdictAt(55, 1.5).action()).as("+25% latency at 55% of the finished requests").isEqualTo(Action.SPARSER);
     }
 
-    /** Moves rung 0 -> 1 on a violating window of 100 requests (1.2 s), waits out the cool-down, then returns the verdict window's decision. */
+    /**
+     * Moves rung 0 -> 1 on a violating window of 100 requests (1.2 s), waits out the cool-down, then
+     * feeds verdict windows of {@code requests} at {@code e2e}: returns the first one's decision, or the
+     * confirming window's when the first holds for it.
+     */
     private static ControlDecision verdictAt(long requests, double e2e) {
+        Controller c = movedToRungOne();
+        ControlDecision first = feed(c, 3, requests, e2e);
+        return first.action() == Action.HOLD ? feed(c, 4, requests, e2e) : first;
+    }
+
+    /** Moved rung 0 -> 1 on a violating window of 100 requests at 1.2 s, and waited out the cool-down. */
+    private static Controller movedToRungOne() {
         Controller c = new Controller(E2E_1S, FIVE);
         feed(c, 0, 100, 1.2);
         feed(c, 1, 100, 1.1);
         feed(c, 2, 100, 1.1);
-        return feed(c, 3, requests, e2e);
+        return c;
+    }
+
+    @Test
+    @DisplayName("one window saying a SPARSER move backfired is not a verdict: the controller holds, the move stands if the next"
+            + " window does not say so too and is undone if it does, across a snapshot")
+    void backfireNeedsConfirming() {
+        Controller c = movedToRungOne();
+        ControlDecision suspect = feed(c, 3, 100, 1.5);
+        assertThat(suspect.action()).isEqualTo(Action.HOLD);
+        assertThat(suspect.reason()).isEqualTo("after the move from rung 0 to 1, e2e p95 rose from 1.20 s to 1.50 s (+25%, more than"
+                + " 10%) at a similar request rate (10.0/s, was 10.0/s); 1 more such window(s) would undo it");
+        ControllerState pending = ControllerState.fromJson(c.state().toJson());
+        assertThat(pending).isEqualTo(c.state());
+        assertThat(pending.backfiredWindows()).isEqualTo(1);
+
+        ControlDecision stands = feed(c, 4, 100, 0.8);
+        assertThat(stands.action()).isEqualTo(Action.HOLD);
+        assertThat(c.currentRung()).isEqualTo(1);
+        assertThat(c.state().rungBeforeMove()).as("verdict given").isNull();
+        assertThat(c.state().backfiredWindows()).isZero();
+
+        ControlDecision undone = feed(new Controller(E2E_1S, FIVE, pending), 4, 100, 1.45);
+        assertThat(undone.action()).isEqualTo(Action.ROLLBACK);
+        assertThat(undone.toRung()).isZero();
+        assertThat(undone.reason()).contains("e2e p95 rose from 1.20 s to 1.45 s");
     }
 
     @Test
@@ -164,7 +200,7 @@ class ControllerRulesTest {
         assertThat(slower.reason()).contains("e2e p95 less queue wait rose from 1.00 s to 1.30 s (+30%, more than 10%)");
     }
 
-    /** Moves rung 0 -> 1 on a violating window, waits out the cool-down, then returns the verdict window's decision. */
+    /** Moves rung 0 -> 1 on a violating window, waits out the cool-down, then returns the verdict as {@link #verdictAt} does. */
     private static ControlDecision verdictAfter(double e2eBefore, double queueBefore, double e2eAfter, double queueAfter) {
         Controller c = new Controller(E2E_1S, FIVE);
         Instant start = T0;
@@ -173,8 +209,12 @@ class ControllerRulesTest {
         for (int i = 1; i < 3; i++) {
             feed(c, i, 100, 1.1);
         }
-        Instant at = T0.plusSeconds(30);
-        return c.decide(new WindowSummary(at, at.plusSeconds(10), 100, null, null, e2eAfter, queueAfter, 100, 1), at.plusSeconds(10));
+        ControlDecision d = null;
+        for (int i = 3; i < 5 && (d == null || d.action() == Action.HOLD); i++) { // the verdict window, and the confirming one
+            Instant at = T0.plusSeconds(10L * i);
+            d = c.decide(new WindowSummary(at, at.plusSeconds(10), 100, null, null, e2eAfter, queueAfter, 100, 1), at.plusSeconds(10));
+        }
+        return d;
     }
 
     @Test
@@ -344,6 +384,7 @@ class ControllerRulesTest {
         assertThat(state.headroomStreak()).isEqualTo(1);
         assertThat(state.backoff()).isEqualTo(DenserBackoff.NONE);
         assertThat(state.recentHeadroomRates()).isEmpty();
+        assertThat(state.backfiredWindows()).isZero();
     }
 
     @Test
