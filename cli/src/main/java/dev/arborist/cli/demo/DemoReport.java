@@ -84,6 +84,9 @@ public record DemoReport(String scenario, Baseline baseline, double durationSeco
             number(n, "drift_score", p.driftScore());
             number(n, "build_running", p.buildRunning()); // as the agent's gauge read when the window closed
             number(n, "build_held", p.buildHeld());
+            number(n, "requests_waiting", p.waiting());
+            ObjectNode tokens = n.putObject("tokens_by_rung");
+            p.tokensByRung().forEach((rung, count) -> tokens.put(rung.toString(), count));
         }
         return root;
     }

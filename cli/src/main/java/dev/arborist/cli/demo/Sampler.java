@@ -52,6 +52,7 @@ final class Sampler {
     private final URI agentMetrics;
     private PrometheusText lastServing = PrometheusText.parse("");
     private PrometheusText lastAgent = PrometheusText.parse("");
+    private Map<Integer, Double> tokensAtLastPoint = Map.of();
 
     Sampler(HttpClient http, URI servingMetrics, URI agentMetrics) {
         this.http = http;
@@ -69,7 +70,22 @@ final class Sampler {
                 rung, agent("arborist_agent_sparsity_ratio", Double.NaN), swaps(),
                 agent("arborist_agent_quality_ratio", Double.NaN), agent("arborist_agent_shadow_quality_ratio", Double.NaN),
                 agent("arborist_agent_drift_score", Double.NaN), agent("arborist_agent_plan_build_running", Double.NaN),
-                agent("arborist_agent_plan_build_held", Double.NaN));
+                agent("arborist_agent_plan_build_held", Double.NaN), tokensSinceLastPoint(),
+                lastServing.sum("arborist_requests_waiting").orElse(Double.NaN));
+    }
+
+    /** Tokens generated at each rung since the last point (since serving started, for the first). */
+    private Map<Integer, Double> tokensSinceLastPoint() {
+        Map<Integer, Double> now = tokensByRung();
+        Map<Integer, Double> since = new TreeMap<>();
+        now.forEach((rung, tokens) -> {
+            double added = tokens - tokensAtLastPoint.getOrDefault(rung, 0.0);
+            if (added > 0) {
+                since.put(rung, added);
+            }
+        });
+        tokensAtLastPoint = now;
+        return since;
     }
 
     Totals totals() throws InterruptedException {

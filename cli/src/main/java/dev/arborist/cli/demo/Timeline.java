@@ -2,6 +2,7 @@ package dev.arborist.cli.demo;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the demo saw, one point per control window: client-side p95 end-to-end latency against
@@ -17,10 +18,17 @@ public final class Timeline {
      *     ratio) it describes the agent's rung, which a baseline's pin overrides
      * @param shadowRatio the agent's latest live shadow quality reading, pooled over 64 or more scored tokens of the rungs
      *     that actually served (a pin's included); NaN before the first
+     * @param tokensByRung tokens serving generated in the window at each rung (statistics steps at full width and the
+     *     per-input table's classes included): what actually ran, where {@code rung} is what was asked for
+     * @param waiting requests waiting for a batch slot when the window closed; NaN when unknown
      */
     public record Point(double endSeconds, double offeredRate, int completed, int failed, double p95Seconds, double sloSeconds,
             int rung, double sparsity, double swaps, double qualityRatio, double shadowRatio, double driftScore, double buildRunning,
-            double buildHeld) {
+            double buildHeld, Map<Integer, Double> tokensByRung, double waiting) {
+        public Point {
+            tokensByRung = Map.copyOf(tokensByRung);
+        }
+
         public boolean withinSlo() {
             return Double.isNaN(p95Seconds) || p95Seconds <= sloSeconds;
         }

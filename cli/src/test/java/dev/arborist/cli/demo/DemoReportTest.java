@@ -62,7 +62,8 @@ class DemoReportTest {
     }
 
     @Test
-    @DisplayName("report: baseline, base rate, rung changes, mean perplexity ratio and each window's build state beside the fields earlier reports had; JSON and PNG written")
+    @DisplayName("report: baseline, base rate, rung changes, mean perplexity ratio and each window's build state, tokens by rung and"
+            + " queue beside the fields earlier reports had; JSON and PNG written")
     void report(@TempDir Path dir) throws Exception {
         Timeline timeline = timeline(3, 3, 3);
         DemoReport report = new DemoReport("load-step", Baseline.SPARSEST, 30, 2.5, 90, 1, 2, 4, SLO, timeline.attainment(),
@@ -93,14 +94,17 @@ class DemoReportTest {
         assertThat(json.get("timeline").get(0).get("build_running").asDouble()).isEqualTo(1.0);
         assertThat(json.get("timeline").get(1).get("build_running").asDouble()).isEqualTo(0.0);
         assertThat(json.get("timeline").get(0).get("build_held").asDouble()).isEqualTo(0.0);
+        assertThat(json.get("timeline").get(1).get("tokens_by_rung").get("3").asDouble()).isEqualTo(160.0);
+        assertThat(json.get("timeline").get(1).get("tokens_by_rung").get("0").asDouble()).isEqualTo(10.0);
+        assertThat(json.get("timeline").get(2).get("requests_waiting").asDouble()).isEqualTo(2.0);
     }
 
-    /** One 5 s window per rung, each with p95 at half the SLO. */
+    /** One 5 s window per rung, each with p95 at half the SLO and 170 tokens, 10 of a sparse rung's at full width (a statistics step). */
     private static Timeline timeline(int... rungs) {
         Timeline timeline = new Timeline();
         for (int i = 0; i < rungs.length; i++) {
             timeline.add(new Timeline.Point(5.0 * (i + 1), 2, 10, 0, SLO / 2, SLO, rungs[i], Double.NaN, 1, Double.NaN, Double.NaN, Double.NaN,
-                    i == 0 ? 1 : 0, 0));
+                    i == 0 ? 1 : 0, 0, rungs[i] == 0 ? Map.of(0, 170.0) : Map.of(rungs[i], 160.0, 0, 10.0), i));
         }
         return timeline;
     }
