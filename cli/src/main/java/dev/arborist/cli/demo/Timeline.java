@@ -18,8 +18,9 @@ public final class Timeline {
      *     ratio) it describes the agent's rung, which a baseline's pin overrides
      * @param shadowRatio the agent's latest live shadow quality reading, pooled over 64 or more scored tokens of the rungs
      *     that actually served (a pin's included); NaN before the first
-     * @param tokensByRung tokens serving generated in the window at each rung (statistics steps at full width and the
-     *     per-input table's classes included): what actually ran, where {@code rung} is what was asked for
+     * @param tokensByRung tokens serving generated in the window at each rung its steps ran at for the rows (the per-input
+     *     table's classes included; a statistics step's rows count at their rung, though it runs them at full width): what
+     *     ran, where {@code rung} is what was asked for
      * @param waiting requests waiting for a batch slot when the window closed; NaN when unknown
      */
     public record Point(double endSeconds, double offeredRate, int completed, int failed, double p95Seconds, double sloSeconds,

@@ -99,7 +99,7 @@ class DemoReportTest {
         assertThat(json.get("timeline").get(2).get("requests_waiting").asDouble()).isEqualTo(2.0);
     }
 
-    /** One 5 s window per rung, each with p95 at half the SLO and 170 tokens, 10 of a sparse rung's at full width (a statistics step). */
+    /** One 5 s window per rung, each with p95 at half the SLO and 170 tokens, 10 of them at rung 0 in sparse windows. */
     private static Timeline timeline(int... rungs) {
         Timeline timeline = new Timeline();
         for (int i = 0; i < rungs.length; i++) {
