@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -150,8 +151,13 @@ class ControllerRulesTest {
      */
     private static ControlDecision verdictAt(long requests, double e2e) {
         Controller c = movedToRungOne();
-        ControlDecision first = feed(c, 3, requests, e2e);
-        return first.action() == Action.HOLD ? feed(c, 4, requests, e2e) : first;
+        return verdict(i -> feed(c, i, requests, e2e));
+    }
+
+    /** Window 3's decision, the verdict, or window 4's when window 3 holds for a confirming one. @param decideWindow feeds window i */
+    private static ControlDecision verdict(IntFunction<ControlDecision> decideWindow) {
+        ControlDecision first = decideWindow.apply(3);
+        return first.action() == Action.HOLD ? decideWindow.apply(4) : first;
     }
 
     /** Moved rung 0 -> 1 on a violating window of 100 requests at 1.2 s, and waited out the cool-down. */
@@ -209,12 +215,10 @@ class ControllerRulesTest {
         for (int i = 1; i < 3; i++) {
             feed(c, i, 100, 1.1);
         }
-        ControlDecision d = null;
-        for (int i = 3; i < 5 && (d == null || d.action() == Action.HOLD); i++) { // the verdict window, and the confirming one
+        return verdict(i -> {
             Instant at = T0.plusSeconds(10L * i);
-            d = c.decide(new WindowSummary(at, at.plusSeconds(10), 100, null, null, e2eAfter, queueAfter, 100, 1), at.plusSeconds(10));
-        }
-        return d;
+            return c.decide(new WindowSummary(at, at.plusSeconds(10), 100, null, null, e2eAfter, queueAfter, 100, 1), at.plusSeconds(10));
+        });
     }
 
     @Test
